@@ -1,0 +1,55 @@
+// The /v1 route table. Each route has a stable `name` used for stats and fault scopes.
+// To add a route (later issues), append an entry; handlers return either
+// { status, body, headers? } (JSON success) or an ErrorReply { status, error, headers? }.
+import { createClientSecret } from './client-secrets.mjs';
+import { listModels, retrieveModel } from './models.mjs';
+
+/**
+ * @typedef {object} RouteEnv
+ * @property {Record<string, string>} params   path parameters
+ * @property {unknown} body                     parsed JSON body (POST routes with json: true)
+ * @property {Buffer} raw                       raw request body
+ * @property {string|null} key                  the authenticated API key
+ * @property {boolean} realtimeAccess           key entitlement after faults
+ * @property {ReturnType<import('../lib/state.mjs').createState>} state
+ * @property {{ defaultModel?: string }} options
+ * @property {() => number} now                 clock in ms
+ * @property {import('../lib/http.mjs').Ctx} ctx
+ *
+ * @typedef {object} Route
+ * @property {string} method
+ * @property {RegExp} pattern                   matched against the path (no query)
+ * @property {string} name
+ * @property {boolean} [json]                   body must be a JSON document (400 otherwise)
+ * @property {(env: RouteEnv) => any} handler
+ */
+
+/** @type {Route[]} */
+export const ROUTES = [
+  { method: 'GET', pattern: /^\/v1\/models$/, name: 'models', handler: listModels },
+  { method: 'GET', pattern: /^\/v1\/models\/(?<id>[^/]+)$/, name: 'models.retrieve', handler: retrieveModel },
+  { method: 'POST', pattern: /^\/v1\/realtime\/client_secrets$/, name: 'client_secrets', json: true, handler: createClientSecret },
+];
+
+/**
+ * @param {string} method @param {string} path
+ * @returns {{ route: Route, params: Record<string,string> } | null}
+ */
+export function matchRoute(method, path) {
+  for (const route of ROUTES) {
+    if (route.method !== method) continue;
+    const m = route.pattern.exec(path);
+    if (!m) continue;
+    /** @type {Record<string,string>} */
+    const params = {};
+    for (const [k, v] of Object.entries(m.groups ?? {})) {
+      try {
+        params[k] = decodeURIComponent(v);
+      } catch {
+        params[k] = v;
+      }
+    }
+    return { route, params };
+  }
+  return null;
+}

@@ -1,0 +1,162 @@
+// Protocol-faithful local OpenAI emulator (test peer). node:http only.
+// See README.md for routes, keys, fault options and the control API.
+import http from 'node:http';
+import { createKeyRegistry } from './lib/auth.mjs';
+import { bodyTooLarge, badJson, invalidUrl, serverError } from './lib/errors.mjs';
+import { createFaults, faultReply } from './lib/faults.mjs';
+import { MAX_BODY_BYTES, parseJson, rateLimitHeaders, readBody, sendError, sendJson, sendPreflight } from './lib/http.mjs';
+import { requestId } from './lib/ids.mjs';
+import { createState } from './lib/state.mjs';
+import { handleControl } from './routes/control.mjs';
+import { matchRoute } from './routes/index.mjs';
+
+/**
+ * @typedef {object} EmulatorOptions
+ * @property {number} [port]       0 (default) picks a free port.
+ * @property {string} [host]       default 127.0.0.1.
+ * @property {Record<string, {realtime: boolean}>} [keys]  replaces the default keys.
+ * @property {boolean} [acceptEmuKeys]  accept any `sk-emu-…` key as realtime-capable (default true).
+ * @property {import('./lib/faults.mjs').Fault|import('./lib/faults.mjs').Fault[]} [faults] initial faults.
+ * @property {string} [defaultModel]   model of a realtime session minted without one (default gpt-realtime).
+ * @property {() => number} [now]      clock in ms (default Date.now); drives expires_at.
+ * @property {boolean|((line: string) => void)} [log]  request log (true → console.log).
+ * @property {boolean} [control]       serve /__emulator/* (default true).
+ * @property {number} [maxBodyBytes]   default 5 MiB (413 beyond).
+ */
+
+/** @param {EmulatorOptions} [options] */
+export async function startEmulator(options = {}) {
+  const keys = createKeyRegistry(options);
+  const faults = createFaults();
+  if (options.faults) faults.set(options.faults);
+  const state = createState();
+  const now = options.now ?? Date.now;
+  const log = options.log === true ? (l) => console.log(l) : typeof options.log === 'function' ? options.log : null;
+  /** @type {Map<NodeJS.Timeout, (v?: unknown) => void>} pending latency timers → their resolvers */
+  const timers = new Map();
+  let closing = false;
+
+  const api = {
+    setFaults: (f) => faults.set(f),
+    addFaults: (f) => faults.add(f),
+    resetFaults: () => faults.reset(),
+    listFaults: () => faults.list(),
+    stats: () => state.snapshot(faults.list()),
+    reset: () => {
+      state.reset();
+      faults.reset();
+    },
+  };
+
+  const sleep = (ms) => new Promise((resolve) => {
+    const t = setTimeout(() => {
+      timers.delete(t);
+      resolve(undefined);
+    }, ms);
+    timers.set(t, resolve);
+  });
+
+  /** @param {http.IncomingMessage} req @param {http.ServerResponse} res */
+  async function handle(req, res) {
+    const ctx = { req, res, requestId: requestId(), started: performance.now() };
+    const method = (req.method ?? 'GET').toUpperCase();
+    const url = new URL(req.url ?? '/', 'http://emulator.local');
+    const path = url.pathname;
+    if (log) res.on('finish', () => log(`${method} ${path} → ${res.statusCode} (${Math.round(performance.now() - ctx.started)} ms)`));
+
+    if (method === 'OPTIONS') return sendPreflight(ctx);
+
+    const body = await readBody(req, options.maxBodyBytes ?? MAX_BODY_BYTES);
+    if (!body.ok) return body.tooLarge ? sendError(ctx, bodyTooLarge(options.maxBodyBytes ?? MAX_BODY_BYTES)) : undefined;
+    const raw = body.raw;
+
+    if (options.control !== false && path.startsWith('/__emulator/')) {
+      const reply = handleControl({ method, path, query: url.searchParams, raw }, api);
+      return 'error' in reply ? sendError(ctx, reply) : sendJson(ctx, reply.status, reply.body);
+    }
+
+    const match = matchRoute(method, path);
+    const name = match?.route.name ?? 'unknown';
+    const parsed = raw.length ? parseJson(raw) : undefined;
+    const entry = state.record(name, {
+      method, path, query: Object.fromEntries(url.searchParams), headers: req.headers,
+      body: parsed !== undefined ? parsed : raw.length ? raw.toString('utf8').slice(0, 4096) : null,
+      requestId: ctx.requestId,
+    });
+    res.on('finish', () => { entry.status = res.statusCode; });
+
+    const fx = faults.take(name);
+    if (fx.latencyMs > 0) await sleep(fx.latencyMs);
+    if (closing || res.destroyed) return;
+    if (fx.dropConnection) return void req.socket.destroy();
+    if (fx.hang) return; // never answer; close() or the client ends the socket
+    const bearer = /^Bearer\s+(\S+)/i.exec(String(req.headers.authorization ?? ''))?.[1] ?? null;
+    if (fx.statusFault) {
+      const model = match?.params.id ?? (parsed && typeof parsed === 'object' ? parsed?.session?.model : null);
+      return sendError(ctx, faultReply(fx.statusFault, { key: bearer, model: typeof model === 'string' ? model : null, requestId: ctx.requestId }));
+    }
+
+    if (!match) return sendError(ctx, invalidUrl(method, path));
+    const auth = keys.authenticate(req.headers.authorization);
+    if (!auth.ok) return sendError(ctx, auth.reply);
+    if (match.route.json && parsed === undefined) return sendError(ctx, badJson());
+
+    const out = await match.route.handler({
+      params: match.params, body: parsed, raw, key: auth.key,
+      realtimeAccess: auth.info.realtime && !fx.noRealtime,
+      state, options: { defaultModel: options.defaultModel }, now, ctx,
+    });
+    if (out?.handled) return; // the handler wrote ctx.res itself (SDP, SSE, …)
+    if ('error' in out) return sendError(ctx, out);
+    sendJson(ctx, out.status, out.body, { ...rateLimitHeaders(state.total()), ...(out.headers ?? {}) });
+  }
+
+  const server = http.createServer((req, res) => {
+    handle(req, res).catch((err) => {
+      if (log) log(`emulator error: ${err?.stack ?? err}`);
+      const ctx = { req, res, requestId: requestId(), started: performance.now() };
+      try {
+        sendError(ctx, serverError(ctx.requestId));
+      } catch {
+        res.destroy();
+      }
+    });
+  });
+  server.on('clientError', (_err, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+    else socket.destroy();
+  });
+
+  await new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve(undefined);
+    });
+  });
+  const addr = /** @type {import('node:net').AddressInfo} */ (server.address());
+  const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
+
+  return {
+    url: `http://${host}:${addr.port}`,
+    port: addr.port,
+    host: addr.address,
+    server,
+    ...api,
+    /** Look up a minted ephemeral secret (null if unknown). @param {string} value */
+    lookupSecret: (value) => state.getSecret(value),
+    /** Stop listening and destroy every open connection (including hung requests). */
+    close() {
+      closing = true;
+      for (const [t, resolve] of timers) {
+        clearTimeout(t);
+        resolve();
+      }
+      timers.clear();
+      return new Promise((resolve) => {
+        server.close(() => resolve(undefined));
+        server.closeAllConnections();
+      });
+    },
+  };
+}

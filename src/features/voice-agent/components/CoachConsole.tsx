@@ -1,0 +1,178 @@
+/**
+ * The coach's session console (React island, `client:load` on /coach).
+ *
+ * On mount it asks the server for a session (`POST /api/voice-agent/token`), then shows the mode it
+ * got, any warnings, a countdown to token expiry and API errors in plain words. The token is never
+ * displayed or logged: the UI only says "token received".
+ *
+ * Test hooks: coach-mode (exactly the mode string), coach-status, coach-warnings, coach-error,
+ * start-session, end-session.
+ */
+import type { MouseEvent } from 'react';
+import { CircleCheck, LoaderCircle, Play, RotateCcw, Square } from 'lucide-react';
+import { useCoachSession } from '../hooks/use-coach-session';
+import { useNow } from '../hooks/use-now';
+import type { CoachState } from '../types';
+import { describeFailure } from '../utils/describe-failure';
+import { MODE_COPY } from '../utils/mode-copy';
+import { FailurePanel } from './FailurePanel';
+import { ModePanel } from './ModePanel';
+import { SessionCountdown } from './SessionCountdown';
+import { WarningsList } from './WarningsList';
+
+function statusText(state: CoachState): string {
+  switch (state.phase) {
+    case 'idle':
+      return 'Ready when you are.';
+    case 'requesting':
+      return 'Requesting a secure session…';
+    case 'active':
+      return `Session ready: token received. Mode: ${MODE_COPY[state.session.mode].label}.`;
+    case 'expired':
+      return 'The session token expired before it was used. Start a new session when you are ready.';
+    case 'ending':
+      return 'Ending the session…';
+    case 'ended':
+      return state.notice ? `Session ended. ${state.notice}` : 'Session ended.';
+    case 'error':
+      return `Could not start a session. ${describeFailure(state.failure).title}`;
+  }
+}
+
+const PHASE_BADGE: Record<CoachState['phase'], { label: string; tone: string }> = {
+  idle: { label: 'Not started', tone: 'bg-surface-sunken text-ink-muted' },
+  requesting: { label: 'Connecting', tone: 'bg-accent-soft text-accent' },
+  active: { label: 'Active', tone: 'bg-success-soft text-success' },
+  expired: { label: 'Expired', tone: 'bg-warning-soft text-warning' },
+  ending: { label: 'Ending', tone: 'bg-surface-sunken text-ink-muted' },
+  ended: { label: 'Ended', tone: 'bg-surface-sunken text-ink-muted' },
+  error: { label: 'Problem', tone: 'bg-danger-soft text-danger' },
+};
+
+const buttonBase =
+  'inline-flex items-center justify-center gap-2 rounded-control px-4 py-2.5 text-sm font-semibold transition-colors duration-150';
+const primaryButton = `${buttonBase} bg-accent text-accent-ink shadow-sm hover:bg-accent-hover aria-disabled:cursor-not-allowed aria-disabled:opacity-60 aria-disabled:hover:bg-accent`;
+const secondaryButton = `${buttonBase} border border-line-strong bg-surface text-ink hover:bg-surface-sunken disabled:cursor-not-allowed disabled:opacity-60`;
+
+export default function CoachConsole() {
+  const { state, start, end, markExpired } = useCoachSession();
+
+  const session = state.phase === 'active' || state.phase === 'expired' || state.phase === 'ending' ? state.session : undefined;
+  const retryAtLocal = state.phase === 'error' ? state.retryAtLocal : undefined;
+  const now = useNow(retryAtLocal !== undefined);
+  const retryInMs = retryAtLocal !== undefined ? Math.max(0, retryAtLocal - now) : undefined;
+  const retryLocked = retryInMs !== undefined && retryInMs > 0;
+
+  const requesting = state.phase === 'requesting';
+  const showStart = state.phase !== 'active' && state.phase !== 'ending';
+  const startLabel =
+    state.phase === 'error'
+      ? retryLocked
+        ? `Try again in ${Math.ceil((retryInMs ?? 0) / 1000)} s`
+        : 'Try again'
+      : state.phase === 'expired' || state.phase === 'ended'
+        ? 'Start a new session'
+        : requesting
+          ? 'Starting…'
+          : 'Start a session';
+  // aria-disabled (not `disabled`) keeps the button focusable while it is locked.
+  const startDisabled = requesting || retryLocked;
+
+  const onStart = (event: MouseEvent<HTMLButtonElement>) => {
+    if (startDisabled) {
+      event.preventDefault();
+      return;
+    }
+    start();
+  };
+
+  const badge = PHASE_BADGE[state.phase];
+
+  return (
+    <section
+      aria-labelledby="coach-console-title"
+      aria-busy={requesting || state.phase === 'ending'}
+      className="rounded-card border border-line bg-surface p-5 shadow-card sm:p-6"
+    >
+      <div className="flex flex-wrap items-center justify-between gap-3">
+        <h2 id="coach-console-title" className="font-display text-2xl text-ink">
+          Your session
+        </h2>
+        <span className={`inline-flex items-center rounded-full px-2.5 py-0.5 text-xs font-semibold ${badge.tone}`}>
+          {badge.label}
+        </span>
+      </div>
+
+      <p
+        data-testid="coach-status"
+        role="status"
+        aria-live="polite"
+        className="mt-3 flex min-h-6 items-start gap-2 text-ink-muted"
+      >
+        {(requesting || state.phase === 'ending') && (
+          <LoaderCircle size={18} className="mt-0.5 shrink-0 animate-spin motion-reduce:animate-none" aria-hidden="true" />
+        )}
+        <span>{statusText(state)}</span>
+      </p>
+
+      <div className="mt-5 space-y-4">
+        {session && <ModePanel mode={session.mode} />}
+
+        {session && state.phase !== 'expired' && (
+          <dl className="grid gap-3 rounded-control border border-line p-4 text-sm sm:grid-cols-2">
+            <div>
+              <dt className="text-ink-muted">Credential</dt>
+              <dd className="mt-1 inline-flex items-center gap-1.5 font-medium text-success">
+                <CircleCheck size={16} aria-hidden="true" />
+                token received
+              </dd>
+            </div>
+            <div>
+              <dt className="text-ink-muted">Expires in</dt>
+              <dd className="mt-1">
+                <SessionCountdown expiresAtLocal={session.expiresAtLocal} onExpire={markExpired} />
+              </dd>
+            </div>
+          </dl>
+        )}
+
+        {session && session.warnings.length > 0 && <WarningsList warnings={session.warnings} />}
+
+        {state.phase === 'error' && <FailurePanel failure={state.failure} retryInMs={retryInMs} />}
+      </div>
+
+      <div className="mt-6 flex flex-wrap gap-3">
+        {showStart && (
+          <button
+            type="button"
+            data-testid="start-session"
+            className={primaryButton}
+            aria-disabled={startDisabled || undefined}
+            onClick={onStart}
+          >
+            {requesting ? (
+              <LoaderCircle size={16} className="animate-spin motion-reduce:animate-none" aria-hidden="true" />
+            ) : state.phase === 'error' ? (
+              <RotateCcw size={16} aria-hidden="true" />
+            ) : (
+              <Play size={16} aria-hidden="true" />
+            )}
+            {startLabel}
+          </button>
+        )}
+        {session && state.phase !== 'expired' && (
+          <button
+            type="button"
+            data-testid="end-session"
+            className={secondaryButton}
+            disabled={state.phase === 'ending'}
+            onClick={end}
+          >
+            <Square size={14} aria-hidden="true" />
+            {state.phase === 'ending' ? 'Ending…' : 'End session'}
+          </button>
+        )}
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,168 @@
+/**
+ * Session lifecycle of the coach: request a token on mount (and on demand), count down to expiry,
+ * end it on request or when the page goes away.
+ *
+ * The token itself is kept in a ref for the transport that will use it, never in React state, never
+ * rendered, never logged.
+ */
+import { useCallback, useEffect, useReducer, useRef } from 'react';
+import {
+  endSession as endSessionRequest,
+  endSessionOnUnload,
+  requestToken,
+} from '../../../lib/voice-agent/api/voice-agent-api';
+import type { ApiFailure, TokenResponse } from '../../../lib/voice-agent/types/api';
+import type { CoachState, SessionInfo } from '../types';
+
+type Action =
+  | { type: 'request' }
+  | { type: 'granted'; session: SessionInfo }
+  | { type: 'failed'; failure: ApiFailure }
+  | { type: 'expire' }
+  | { type: 'ending' }
+  | { type: 'ended'; notice?: string };
+
+function reducer(state: CoachState, action: Action): CoachState {
+  switch (action.type) {
+    case 'request':
+      return { phase: 'requesting' };
+    case 'granted':
+      return { phase: 'active', session: action.session };
+    case 'failed':
+      return {
+        phase: 'error',
+        failure: action.failure,
+        retryAtLocal:
+          action.failure.retryAfterSeconds !== undefined
+            ? Date.now() + action.failure.retryAfterSeconds * 1000
+            : undefined,
+      };
+    case 'expire':
+      return state.phase === 'active' ? { phase: 'expired', session: state.session } : state;
+    case 'ending':
+      return state.phase === 'active' ? { phase: 'ending', session: state.session } : state;
+    case 'ended':
+      return { phase: 'ended', notice: action.notice };
+  }
+}
+
+function toSessionInfo(data: TokenResponse, clockSkewMs: number): SessionInfo {
+  return {
+    sessionId: data.sessionId,
+    mode: data.mode,
+    warnings: data.warnings ?? [],
+    expiresAtLocal: data.expiresAt - clockSkewMs,
+  };
+}
+
+export interface CoachSession {
+  state: CoachState;
+  /** Request a new session (no-op while one is being requested or is active). */
+  start: () => void;
+  /** End the current session. */
+  end: () => void;
+  /** Called by the countdown when the token's lifetime is over. */
+  markExpired: () => void;
+}
+
+export function useCoachSession({ autoStart = true }: { autoStart?: boolean } = {}): CoachSession {
+  const [state, dispatch] = useReducer(reducer, { phase: 'idle' });
+
+  /** Ephemeral credential for the upcoming transport. Secret: not state, not rendered, not logged. */
+  const tokenRef = useRef<string | null>(null);
+  /** Session id the server still considers live (what `pagehide` must end). */
+  const liveSessionRef = useRef<string | null>(null);
+  /** Session ended by the unload beacon (so a back/forward-cache restore can say so). */
+  const beaconedRef = useRef<string | null>(null);
+  const inFlightRef = useRef<AbortController | null>(null);
+  const mountedRef = useRef(true);
+
+  const start = useCallback(() => {
+    if (inFlightRef.current || liveSessionRef.current) return;
+    const controller = new AbortController();
+    inFlightRef.current = controller;
+    dispatch({ type: 'request' });
+    void requestToken({ signal: controller.signal }).then((result) => {
+      inFlightRef.current = null;
+      if (controller.signal.aborted || !mountedRef.current) {
+        // Unmounted mid-request: do not leave an orphan session on the server.
+        if (result.ok) endSessionOnUnload(result.data.sessionId);
+        return;
+      }
+      if (!result.ok) {
+        dispatch({ type: 'failed', failure: result.error });
+        return;
+      }
+      tokenRef.current = result.data.token;
+      liveSessionRef.current = result.data.sessionId;
+      beaconedRef.current = null;
+      dispatch({ type: 'granted', session: toSessionInfo(result.data, result.meta.clockSkewMs) });
+    });
+  }, []);
+
+  const end = useCallback(() => {
+    const sessionId = liveSessionRef.current;
+    if (!sessionId) return;
+    dispatch({ type: 'ending' });
+    void endSessionRequest(sessionId).then((result) => {
+      tokenRef.current = null;
+      liveSessionRef.current = null;
+      if (!mountedRef.current) return;
+      dispatch({
+        type: 'ended',
+        notice: result.ok
+          ? undefined
+          : 'The server did not confirm the end of the session. It will close on its own when its time runs out.',
+      });
+    });
+  }, []);
+
+  const markExpired = useCallback(() => {
+    // No transport is connected yet, so an expired credential means the session is over: drop it and
+    // tell the server (best effort; it lapses there on its own anyway). Once a live connection holds
+    // the session open, expiry of the unused credential will no longer end it.
+    const sessionId = liveSessionRef.current;
+    tokenRef.current = null;
+    liveSessionRef.current = null;
+    if (sessionId) void endSessionRequest(sessionId);
+    dispatch({ type: 'expire' });
+  }, []);
+
+  // Start on mount; cancel an in-flight request on unmount.
+  useEffect(() => {
+    mountedRef.current = true;
+    if (autoStart) start();
+    return () => {
+      mountedRef.current = false;
+      inFlightRef.current?.abort();
+    };
+  }, [autoStart, start]);
+
+  // Leaving the page: end the live session with a beacon. Restored from the back/forward cache:
+  // tell the user the session was closed.
+  useEffect(() => {
+    const onPageHide = () => {
+      const sessionId = liveSessionRef.current;
+      if (!sessionId) return;
+      if (endSessionOnUnload(sessionId)) {
+        beaconedRef.current = sessionId;
+        liveSessionRef.current = null;
+        tokenRef.current = null;
+      }
+    };
+    const onPageShow = (event: PageTransitionEvent) => {
+      if (event.persisted && beaconedRef.current) {
+        beaconedRef.current = null;
+        dispatch({ type: 'ended', notice: 'Your session was closed when you left the page.' });
+      }
+    };
+    window.addEventListener('pagehide', onPageHide);
+    window.addEventListener('pageshow', onPageShow);
+    return () => {
+      window.removeEventListener('pagehide', onPageHide);
+      window.removeEventListener('pageshow', onPageShow);
+    };
+  }, []);
+
+  return { state, start, end, markExpired };
+}

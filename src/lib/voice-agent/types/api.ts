@@ -1,0 +1,76 @@
+/**
+ * Wire types of the voice-agent HTTP API, as the browser sees them.
+ * Browser-only module: never import from `src/server/**` here.
+ */
+
+export const COACH_MODES = ['realtime', 'fallback', 'demo'] as const;
+
+/** realtime = live voice (WebRTC), fallback = chat + speech, demo = scripted, no API key configured. */
+export type CoachMode = (typeof COACH_MODES)[number];
+
+/** `POST /api/voice-agent/token` and `POST /api/voice-agent/refresh-token` success body. */
+export interface TokenResponse {
+  success: boolean;
+  /** Ephemeral credential. Secret: never render it, never log it. */
+  token: string;
+  /** Epoch milliseconds (server clock). */
+  expiresAt: number;
+  sessionId: string;
+  mode: CoachMode;
+  warnings?: string[];
+}
+
+/** `GET /api/voice-agent/health` body. */
+export interface HealthResponse {
+  status: 'healthy' | 'degraded' | 'unhealthy';
+  apiKey: boolean;
+  realtimeAPI: boolean;
+  timestamp: number;
+}
+
+/** `POST /api/voice-agent/end-session` success body (anything beyond `success` is ignored). */
+export interface EndSessionResponse {
+  success: boolean;
+}
+
+/** The one JSON error shape every API route answers with. */
+export interface ApiErrorBody {
+  success: false;
+  error: {
+    code: string;
+    message: string;
+  };
+  /** Seconds; mirrors the `Retry-After` header on 429/503. */
+  retryAfter?: number;
+}
+
+/**
+ * What went wrong, from the browser's point of view.
+ * - `http`: the server answered with a non-2xx status (its JSON error, if any, is in `code`/`message`)
+ * - `network`: no answer (offline, DNS, connection reset, CORS refusal)
+ * - `timeout`: no answer within the client's time limit
+ * - `invalid-response`: a 2xx answer whose body is not what the API promises
+ */
+export type ApiFailureKind = 'http' | 'network' | 'timeout' | 'invalid-response';
+
+export interface ApiFailure {
+  kind: ApiFailureKind;
+  /** HTTP status, when there was a response. */
+  status?: number;
+  /** The API's error code (e.g. `RATE_LIMITED`), when it sent the JSON error shape. */
+  code?: string;
+  /** The API's own message, when it sent one; otherwise a short technical description. */
+  message: string;
+  /** Seconds to wait before retrying, from `Retry-After` (preferred) or the body's `retryAfter`. */
+  retryAfterSeconds?: number;
+}
+
+/** Response metadata the UI may need besides the body. */
+export interface ResponseMeta {
+  status: number;
+  /** Server clock minus client clock, in ms, estimated from the `Date` header (0 if absent). */
+  clockSkewMs: number;
+}
+
+/** Every client function returns a value; none throws. */
+export type ApiResult<T> = { ok: true; data: T; meta: ResponseMeta } | { ok: false; error: ApiFailure };

@@ -1,0 +1,118 @@
+/**
+ * Builds the server's services once per process, in dependency order, and hands them to middleware
+ * and routes. Stored on `globalThis` so the adapter entrypoint (which validates config at startup) and
+ * the routes share one instance even if the bundler gives them separate module copies.
+ */
+import { hostname } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import { loadConfig, type Config } from './config';
+import { createLogger, type Logger } from './observability/logger';
+import { createMetrics, type Metrics } from './observability/metrics';
+import { createRedisClient, redisIsReady } from './redis/redis-client';
+import { createSessionStore } from './sessions/create-session-store';
+import { createRateLimits } from './limits/rate-limits';
+import { createOpenAIUpstream } from './openai/openai-upstream';
+import { createMemoryTierCache, createRedisTierCache } from './openai/tier-cache';
+import { createTierDetector } from './openai/tier-detector';
+import { createTokenService, type TokenService } from './tokens/token-service';
+import { createHealthService, type HealthService } from './health/health-service';
+import { realtimeConnectSources } from './http/security-headers';
+
+export interface AppContext {
+  config: Config;
+  logger: Logger;
+  metrics: Metrics;
+  tokens: TokenService;
+  health: HealthService;
+  instanceId: string;
+  connectSources: string[];
+  close(): Promise<void>;
+}
+
+const KEY = Symbol.for('executive-ai-coach.app-context');
+type Holder = { [KEY]?: AppContext };
+
+export function getAppContext(): AppContext {
+  const holder = globalThis as Holder;
+  holder[KEY] ??= createAppContext(loadConfig());
+  return holder[KEY];
+}
+
+export function createAppContext(config: Config): AppContext {
+  const logger = createLogger(config.logLevel);
+  const metrics = createMetrics();
+  const instanceId = `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
+
+  const redis: Redis | undefined = config.redisUrl ? createRedisClient(config.redisUrl, logger) : undefined;
+  const store = createSessionStore({ redis, logger });
+  const limits = createRateLimits(config, redis, logger);
+
+  const upstream = config.openaiApiKey
+    ? createOpenAIUpstream({
+        apiKey: config.openaiApiKey,
+        baseUrl: config.openaiBaseUrl,
+        timeoutMs: config.upstreamTimeoutMs,
+        model: config.realtimeModel,
+        voice: config.realtimeVoice,
+        limits,
+        metrics,
+        logger,
+      })
+    : undefined;
+  const tier =
+    upstream && config.openaiApiKey
+      ? createTierDetector({
+          upstream,
+          cache: redis ? createRedisTierCache(redis) : createMemoryTierCache(),
+          apiKey: config.openaiApiKey,
+          baseUrl: config.openaiBaseUrl,
+          model: config.realtimeModel,
+          ttlSeconds: config.tierCacheSeconds,
+          metrics,
+          logger,
+        })
+      : undefined;
+
+  const tokens = createTokenService({ config, store, limits, upstream, tier, metrics, logger, instanceId });
+  const sharedStateHealthy = redis ? () => redisIsReady(redis) && !store.isDegraded() : undefined;
+  const health = createHealthService({ apiKeyConfigured: Boolean(config.openaiApiKey), tier, sharedStateHealthy });
+
+  metrics.setActiveCountsSource(() => store.activeCounts(instanceId));
+  metrics.redisUp.set(redis ? 1 : -1);
+  if (redis) {
+    redis.on('ready', () => metrics.redisUp.set(1));
+    redis.on('close', () => metrics.redisUp.set(0));
+  }
+
+  if (config.sessionSecretIsEphemeral) {
+    logger.warn(
+      { event: 'configWarning', variable: 'SESSION_SECRET' },
+      'SESSION_SECRET is not set: fallback/demo tokens are signed with a random per-process key (fine for one instance; set it when running several).',
+    );
+  }
+  logger.info(
+    {
+      event: 'startup',
+      instanceId,
+      mode: config.demoMode === 'force' || !config.openaiApiKey ? 'demo' : 'auto',
+      stores: redis ? 'redis' : 'memory',
+      realtimeModel: config.realtimeModel,
+    },
+    'voice agent services ready',
+  );
+
+  return {
+    config,
+    logger,
+    metrics,
+    tokens,
+    health,
+    instanceId,
+    connectSources: realtimeConnectSources(config.openaiBaseUrl),
+    async close() {
+      await store.close();
+      if (redis) await redis.quit().catch(() => redis.disconnect());
+    },
+  };
+}

@@ -1,0 +1,174 @@
+/**
+ * The one place that reads and validates the environment. Every variable is documented in
+ * `.env.example` and the README; a bad value stops startup with a message naming the variable.
+ */
+import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
+
+/** Current GA realtime model (see shared/reference/openai-protocol.md §6). */
+export const DEFAULT_REALTIME_MODEL = 'gpt-realtime-2.1';
+
+const int = (min: number, max: number, fallback: number) =>
+  z.preprocess(
+    (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
+    z
+      .string()
+      .trim()
+      .regex(/^\d+$/, 'must be a whole number')
+      .transform(Number)
+      .pipe(z.number().int().min(min).max(max))
+      .optional()
+      .transform((v) => v ?? fallback),
+  );
+
+const optionalString = z
+  .string()
+  .trim()
+  .optional()
+  .transform((v) => (v === '' ? undefined : v));
+
+const origin = z.string().transform((value, ctx) => {
+  try {
+    const url = new URL(value);
+    const plainHost = /^[a-z0-9.-]+$|^\[[0-9a-f:.]+\]$/i.test(url.hostname); // no wildcards
+    if ((url.protocol === 'http:' || url.protocol === 'https:') && plainHost && url.origin === value) return url.origin;
+  } catch {
+    /* reported below */
+  }
+  ctx.addIssue({ code: 'custom', message: `"${value}" is not an exact origin like https://example.com` });
+  return z.NEVER;
+});
+
+const envSchema = z
+  .object({
+    HOST: optionalString.transform((v) => v ?? '127.0.0.1'),
+    PORT: int(0, 65535, 4321),
+    OPENAI_API_KEY: optionalString,
+    OPENAI_BASE_URL: optionalString
+      .transform((v) => v ?? 'https://api.openai.com/v1')
+      .pipe(z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }))
+      .transform((v) => v.replace(/\/+$/, '')),
+    OPENAI_REALTIME_MODEL: optionalString
+      .transform((v) => v ?? DEFAULT_REALTIME_MODEL)
+      .pipe(z.string().regex(/^[\w.:-]+$/, 'must be a model id')),
+    OPENAI_REALTIME_VOICE: optionalString
+      .transform((v) => v ?? 'marin')
+      .pipe(z.enum(['alloy', 'ash', 'ballad', 'coral', 'echo', 'sage', 'shimmer', 'verse', 'marin', 'cedar'])),
+    ALLOWED_ORIGINS: optionalString.transform((v) =>
+      (v ?? '')
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    ).pipe(z.array(origin)),
+    SITE_URL: optionalString.pipe(origin.optional()),
+    DEMO_MODE: optionalString.transform((v) => v ?? 'auto').pipe(z.enum(['auto', 'off', 'force'])),
+    // OpenAI accepts 10..7200 s for an ephemeral secret (protocol brief §1.1).
+    TOKEN_TTL_SECONDS: int(10, 7200, 60),
+    RATE_LIMIT_PER_IP_PER_MINUTE: int(1, 1_000_000, 10),
+    MAX_SESSIONS_PER_IP: int(1, 1_000_000, 3),
+    TOKEN_REFRESH_LIMIT: int(0, 1_000_000, 5),
+    MAX_TOKENS_PER_MINUTE: int(1, 10_000_000, 600),
+    MAX_CONCURRENT_CONNECTIONS: int(1, 10_000_000, 100),
+    TOTAL_ACTIVE_CONNECTIONS: int(1, 100_000_000, 10_000),
+    API_RATE_LIMIT_PER_MINUTE: int(1, 100_000_000, 10_000),
+    TIER_CACHE_SECONDS: int(1, 86_400, 300),
+    UPSTREAM_TIMEOUT_MS: int(100, 120_000, 10_000),
+    SLOW_RESPONSE_MS: int(1, 600_000, 1_000),
+    REDIS_URL: optionalString.pipe(
+      z.url({ protocol: /^rediss?$/, message: 'must be a redis:// or rediss:// URL' }).optional(),
+    ),
+    SESSION_SECRET: optionalString.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
+    TRUST_PROXY: int(0, 10, 0),
+    REQUIRE_HTTPS: optionalString.transform((v) => v ?? 'auto').pipe(z.enum(['auto', 'on', 'off'])),
+    METRICS_TOKEN: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
+    LOG_LEVEL: optionalString
+      .transform((v) => v ?? 'info')
+      .pipe(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])),
+    NODE_ENV: optionalString,
+  })
+  .superRefine((env, ctx) => {
+    if (env.REDIS_URL && !env.SESSION_SECRET) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['SESSION_SECRET'],
+        message: 'is required when REDIS_URL is set (every instance must sign tokens with the same key)',
+      });
+    }
+  });
+
+export interface Config {
+  host: string;
+  port: number;
+  openaiApiKey: string | undefined;
+  openaiBaseUrl: string;
+  realtimeModel: string;
+  realtimeVoice: string;
+  allowedOrigins: readonly string[];
+  siteUrl: string | undefined;
+  demoMode: 'auto' | 'off' | 'force';
+  tokenTtlSeconds: number;
+  rateLimitPerIpPerMinute: number;
+  maxSessionsPerIp: number;
+  tokenRefreshLimit: number;
+  maxTokensPerMinute: number;
+  maxConcurrentConnections: number;
+  totalActiveConnections: number;
+  apiRateLimitPerMinute: number;
+  tierCacheSeconds: number;
+  upstreamTimeoutMs: number;
+  slowResponseMs: number;
+  redisUrl: string | undefined;
+  sessionSecret: Uint8Array;
+  /** True when SESSION_SECRET was not set and a random per-process key is used. */
+  sessionSecretIsEphemeral: boolean;
+  trustProxy: number;
+  requireHttps: boolean;
+  metricsToken: string | undefined;
+  logLevel: string;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly variable: string, detail: string) {
+    super(`Invalid environment variable ${variable}: ${detail}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const variable = String(issue.path[0] ?? 'environment');
+    throw new ConfigError(variable, issue.message);
+  }
+  const e = parsed.data;
+  return {
+    host: e.HOST,
+    port: e.PORT,
+    openaiApiKey: e.OPENAI_API_KEY,
+    openaiBaseUrl: e.OPENAI_BASE_URL,
+    realtimeModel: e.OPENAI_REALTIME_MODEL,
+    realtimeVoice: e.OPENAI_REALTIME_VOICE,
+    allowedOrigins: e.ALLOWED_ORIGINS,
+    siteUrl: e.SITE_URL,
+    demoMode: e.DEMO_MODE,
+    tokenTtlSeconds: e.TOKEN_TTL_SECONDS,
+    rateLimitPerIpPerMinute: e.RATE_LIMIT_PER_IP_PER_MINUTE,
+    maxSessionsPerIp: e.MAX_SESSIONS_PER_IP,
+    tokenRefreshLimit: e.TOKEN_REFRESH_LIMIT,
+    maxTokensPerMinute: e.MAX_TOKENS_PER_MINUTE,
+    maxConcurrentConnections: e.MAX_CONCURRENT_CONNECTIONS,
+    totalActiveConnections: e.TOTAL_ACTIVE_CONNECTIONS,
+    apiRateLimitPerMinute: e.API_RATE_LIMIT_PER_MINUTE,
+    tierCacheSeconds: e.TIER_CACHE_SECONDS,
+    upstreamTimeoutMs: e.UPSTREAM_TIMEOUT_MS,
+    slowResponseMs: e.SLOW_RESPONSE_MS,
+    redisUrl: e.REDIS_URL,
+    sessionSecret: e.SESSION_SECRET ? new TextEncoder().encode(e.SESSION_SECRET) : randomBytes(32),
+    sessionSecretIsEphemeral: !e.SESSION_SECRET,
+    trustProxy: e.TRUST_PROXY,
+    requireHttps: e.REQUIRE_HTTPS === 'on' || (e.REQUIRE_HTTPS === 'auto' && e.NODE_ENV === 'production'),
+    metricsToken: e.METRICS_TOKEN,
+    logLevel: e.LOG_LEVEL,
+  };
+}

@@ -1,0 +1,74 @@
+/**
+ * Reads a small JSON request body safely: 415 for a non-JSON content type, 413 above the size limit
+ * (checked on Content-Length and again while streaming, so a lying or chunked client cannot get past
+ * it), 400 for malformed JSON or fields that fail the zod schema.
+ */
+import type { z } from 'zod';
+import { ApiError } from './api-error';
+
+export const MAX_JSON_BODY_BYTES = 16 * 1024;
+
+function isJsonContentType(value: string | null): boolean {
+  if (!value) return false;
+  const type = value.split(';')[0]!.trim().toLowerCase();
+  return type === 'application/json' || (type.startsWith('application/') && type.endsWith('+json'));
+}
+
+async function readLimited(request: Request, limit: number): Promise<string> {
+  const declared = request.headers.get('content-length');
+  if (declared !== null && Number(declared) > limit) throw tooLarge(limit);
+  if (!request.body) return '';
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > limit) {
+      await reader.cancel().catch(() => {});
+      throw tooLarge(limit);
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function tooLarge(limit: number): ApiError {
+  // The rest of the body is never read: close the connection so the client cannot reuse a socket
+  // that still has unread request bytes in it.
+  return new ApiError(413, 'payload_too_large', `Request body must be at most ${limit / 1024} KB.`, { Connection: 'close' });
+}
+
+/**
+ * Parses the body against `schema`. An empty body (no content type, or JSON with zero bytes) is
+ * treated as `{}` when `allowEmpty` is set, because the token endpoint needs no body at all.
+ */
+export async function readJsonBody<S extends z.ZodType>(
+  request: Request,
+  schema: S,
+  { allowEmpty = false, limit = MAX_JSON_BODY_BYTES } = {},
+): Promise<z.output<S>> {
+  const contentType = request.headers.get('content-type');
+  const text = await readLimited(request, limit);
+  let data: unknown;
+  if (text.trim() === '' && allowEmpty && (!contentType || isJsonContentType(contentType))) {
+    data = {};
+  } else {
+    if (!isJsonContentType(contentType)) {
+      throw new ApiError(415, 'unsupported_media_type', 'Send the request body as application/json.');
+    }
+    try {
+      data = JSON.parse(text);
+    } catch {
+      throw new ApiError(400, 'invalid_json', 'The request body is not valid JSON.');
+    }
+  }
+  const result = schema.safeParse(data);
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    const where = issue.path.length ? `${issue.path.join('.')}: ` : '';
+    throw new ApiError(400, 'invalid_request', `${where}${issue.message}`);
+  }
+  return result.data;
+}

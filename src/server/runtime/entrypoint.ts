@@ -1,0 +1,68 @@
+/**
+ * Server entrypoint of the built app (see integrations/voice-agent-node.mjs). `createExports` is the
+ * node adapter's; `start` validates configuration first (exit 1 with a message naming the variable),
+ * then serves with timeouts that stop slow clients from holding sockets, and shuts down gracefully on
+ * SIGTERM/SIGINT: stop accepting, let in-flight requests finish, close Redis, exit.
+ */
+import http from 'node:http';
+import type { SSRManifest } from 'astro';
+import { createExports as createNodeExports } from '@astrojs/node/server.js';
+import { ConfigError } from '../config';
+import { getAppContext } from '../app-context';
+import { normaliseForwardedHeaders } from '../http/forwarded-headers';
+
+type NodeOptions = Parameters<typeof createNodeExports>[1];
+
+export function createExports(manifest: SSRManifest, options: NodeOptions) {
+  return createNodeExports(manifest, options);
+}
+
+const SHUTDOWN_GRACE_MS = 10_000;
+
+export function start(manifest: SSRManifest, options: NodeOptions) {
+  if (process.env.ASTRO_NODE_AUTOSTART === 'disabled') return;
+  let app;
+  try {
+    app = getAppContext();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`Configuration error: ${error.message}\nSee .env.example for every variable.\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const { handler } = createNodeExports(manifest, options);
+  const trustProxy = app.config.trustProxy;
+  const server = http.createServer(
+    { requestTimeout: 30_000, headersTimeout: 15_000, keepAliveTimeout: 5_000 },
+    (req, res) => {
+      normaliseForwardedHeaders(req.headers, req.socket as { remoteAddress?: string; encrypted?: boolean }, trustProxy);
+      return handler(req, res);
+    },
+  );
+  server.on('error', (error) => {
+    app.logger.fatal({ event: 'serverError', err: error }, 'server failed to start');
+    process.exit(1);
+  });
+  server.listen(app.config.port, app.config.host, () => {
+    const address = server.address();
+    const port = typeof address === 'object' && address ? address.port : app.config.port;
+    app.logger.info({ event: 'listening', host: app.config.host, port }, `listening on http://${app.config.host}:${port}`);
+  });
+
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    app.logger.info({ event: 'shutdown', signal }, 'shutting down: finishing in-flight requests');
+    const force = setTimeout(() => process.exit(1), SHUTDOWN_GRACE_MS);
+    force.unref();
+    server.close(async () => {
+      await app.close().catch(() => {});
+      process.exit(0);
+    });
+    server.closeIdleConnections();
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+}

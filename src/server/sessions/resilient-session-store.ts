@@ -1,0 +1,133 @@
+/**
+ * Redis-backed sessions that survive a Redis outage. While Redis is not ready (or a call to it fails),
+ * operations go to this instance's memory store, so quotas become per-instance instead of requests
+ * failing; once the client reconnects, new sessions go to Redis again without anyone intervening.
+ * Sessions created in memory during the outage stay there until they end or expire, and are still found
+ * by get/refresh/end afterwards. No Redis error ever reaches a caller.
+ */
+import type { Redis } from 'ioredis';
+import type { Logger } from '../observability/logger';
+import { redisIsReady } from '../redis/redis-client';
+import type { MemorySessionStore } from './memory-session-store';
+import type {
+  RefreshResult,
+  RegisterResult,
+  SessionCapacity,
+  SessionRecord,
+  SessionStore,
+} from './session-store';
+
+type Attempt<T> = { ok: true; value: T } | { ok: false };
+
+export class ResilientSessionStore implements SessionStore {
+  /** Set by a failed Redis call while the client still looked ready (e.g. a command timeout). */
+  private lastCallFailed = false;
+  /** Whether the degraded warning for the current outage was logged. */
+  private reportedDegraded = false;
+  private readonly onReady = () => {
+    this.lastCallFailed = false;
+  };
+
+  constructor(
+    private readonly client: Redis,
+    private readonly shared: SessionStore,
+    private readonly local: MemorySessionStore,
+    private readonly logger: Logger,
+  ) {
+    client.on('ready', this.onReady);
+  }
+
+  /** True while sessions are kept per instance (Redis not ready, or its last call failed). */
+  isDegraded(): boolean {
+    return !redisIsReady(this.client) || this.lastCallFailed;
+  }
+
+  async register(record: SessionRecord, capacity: SessionCapacity, now = Date.now()): Promise<RegisterResult> {
+    const viaRedis = await this.attempt('register', async () =>
+      this.shared.register(record, await this.capacityLeftAfterLocal(record, capacity, now), now),
+    );
+    return viaRedis.ok ? viaRedis.value : this.local.register(record, capacity, now);
+  }
+
+  // get/refresh/end ask memory first: it holds only sessions created during an outage (ids are unique
+  // across both), answering from it costs nothing, and it keeps those sessions usable if Redis is down.
+  async get(id: string, now = Date.now()): Promise<SessionRecord | null> {
+    const local = await this.local.get(id, now);
+    if (local) return local;
+    const viaRedis = await this.attempt('get', () => this.shared.get(id, now));
+    return viaRedis.ok ? viaRedis.value : null;
+  }
+
+  async refresh(id: string, newExpiresAt: number, maxRefreshes: number, now = Date.now()): Promise<RefreshResult> {
+    const local = await this.local.refresh(id, newExpiresAt, maxRefreshes, now);
+    if (local.ok || local.reason !== 'not_found') return local;
+    const viaRedis = await this.attempt('refresh', () => this.shared.refresh(id, newExpiresAt, maxRefreshes, now));
+    // A Redis session cannot be refreshed while Redis is unreachable: to the caller it is not found.
+    return viaRedis.ok ? viaRedis.value : local;
+  }
+
+  async end(id: string, now = Date.now()): Promise<SessionRecord | null> {
+    const local = await this.local.end(id, now);
+    if (local) return local;
+    const viaRedis = await this.attempt('end', () => this.shared.end(id, now));
+    // If Redis is unreachable its copy stays until expiresAt; its quota frees itself then.
+    return viaRedis.ok ? viaRedis.value : null;
+  }
+
+  async activeCounts(instanceId: string, now = Date.now()): Promise<{ instance: number; total: number }> {
+    const local = await this.local.activeCounts(instanceId, now);
+    const viaRedis = await this.attempt('activeCounts', () => this.shared.activeCounts(instanceId, now));
+    if (!viaRedis.ok) return local;
+    return { instance: local.instance + viaRedis.value.instance, total: local.total + viaRedis.value.total };
+  }
+
+  async close(): Promise<void> {
+    this.client.off('ready', this.onReady);
+    this.local.close();
+  }
+
+  /** Sessions still held in memory from an outage count against the same quotas once Redis is back. */
+  private async capacityLeftAfterLocal(
+    record: SessionRecord,
+    capacity: SessionCapacity,
+    now: number,
+  ): Promise<SessionCapacity> {
+    if (this.local.isEmpty()) return capacity;
+    const counts = await this.local.activeCounts(record.instanceId, now);
+    return {
+      maxPerIp: Math.max(0, capacity.maxPerIp - this.local.ipCount(record.ip, now)),
+      maxPerInstance: Math.max(0, capacity.maxPerInstance - counts.instance),
+      maxTotal: Math.max(0, capacity.maxTotal - counts.total),
+    };
+  }
+
+  /** Runs one Redis call unless Redis is known to be away; reports failure instead of throwing. */
+  private async attempt<T>(operation: string, call: () => Promise<T>): Promise<Attempt<T>> {
+    if (!redisIsReady(this.client)) {
+      this.noteDegraded(operation);
+      return { ok: false };
+    }
+    try {
+      const value = await call();
+      this.lastCallFailed = false;
+      if (this.reportedDegraded) {
+        this.reportedDegraded = false;
+        this.logger.info({ event: 'sessionStoreRecovered' }, 'session registry is shared through Redis again');
+      }
+      return { ok: true, value };
+    } catch (error) {
+      this.lastCallFailed = true;
+      this.noteDegraded(operation, error);
+      return { ok: false };
+    }
+  }
+
+  private noteDegraded(operation: string, error?: unknown): void {
+    if (this.reportedDegraded) return;
+    this.reportedDegraded = true;
+    this.logger.warn(
+      { event: 'sessionStoreDegraded', operation, err: error instanceof Error ? { message: error.message } : undefined },
+      'session registry degraded to per-instance memory (quotas apply per instance until Redis is back)',
+    );
+  }
+}

@@ -1,0 +1,22 @@
+/**
+ * The session registry seam: who holds a live voice session, and the quotas on them (per IP, per
+ * instance, across all instances). Implementations: memory (one instance), Redis (shared by N
+ * instances), and a resilient wrapper that falls back to memory while Redis is away.
+ */
+export type SessionMode = 'realtime' | 'fallback' | 'demo';
+export interface SessionRecord { id: string; mode: SessionMode; ip: string; instanceId: string; createdAt: number; expiresAt: number; refreshCount: number; } // times: epoch ms
+export interface SessionCapacity { maxPerIp: number; maxPerInstance: number; maxTotal: number; }
+export type RegisterResult = { ok: true } | { ok: false; reason: 'ip_quota' | 'instance_capacity' | 'global_capacity' };
+export type RefreshResult = { ok: true; record: SessionRecord } | { ok: false; reason: 'not_found' | 'refresh_limit' };
+export interface SessionStore {
+  /** Atomically: drop expired sessions, check the three quotas (ip → instance → global, first failing reason wins), then add. */
+  register(record: SessionRecord, capacity: SessionCapacity, now?: number): Promise<RegisterResult>;
+  /** The live session, or null when unknown, ended or expired. */
+  get(id: string, now?: number): Promise<SessionRecord | null>;
+  /** Atomically: live? refreshCount < maxRefreshes? then refreshCount+1 and expiresAt = newExpiresAt. */
+  refresh(id: string, newExpiresAt: number, maxRefreshes: number, now?: number): Promise<RefreshResult>;
+  /** Ends the session and frees its quota; returns the ended record, or null if it was not live. Idempotent. */
+  end(id: string, now?: number): Promise<SessionRecord | null>;
+  /** Live sessions minted by this instance, and live sessions across all instances sharing the store. */
+  activeCounts(instanceId: string, now?: number): Promise<{ instance: number; total: number }>;
+}

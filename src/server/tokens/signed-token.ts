@@ -1,0 +1,54 @@
+/**
+ * Fallback and demo tokens: short-lived HS256 JWTs (jose) that only this server's own endpoints
+ * accept. They are bound to one session id and one mode, so a demo token can never unlock the
+ * fallback endpoints that spend the OpenAI key.
+ */
+import { randomUUID } from 'node:crypto';
+import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';
+import type { SessionMode } from '../sessions/session-store';
+
+const ISSUER = 'executive-ai-coach';
+const AUDIENCE = 'voice-agent';
+
+export type SignedMode = Exclude<SessionMode, 'realtime'>;
+
+export interface SignedTokenClaims {
+  sessionId: string;
+  mode: SignedMode;
+  expiresAtMs: number;
+}
+
+export async function signSessionToken(secret: Uint8Array, claims: SignedTokenClaims): Promise<string> {
+  return new SignJWT({ mode: claims.mode })
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setIssuer(ISSUER)
+    .setAudience(AUDIENCE)
+    .setSubject(claims.sessionId)
+    .setIssuedAt()
+    .setJti(randomUUID()) // every token distinct, even two minted in the same second
+    .setExpirationTime(Math.floor(claims.expiresAtMs / 1000))
+    .sign(secret);
+}
+
+export type VerifyResult =
+  | { ok: true; claims: SignedTokenClaims }
+  | { ok: false; reason: 'expired' | 'invalid' | 'wrong_mode' };
+
+export async function verifySessionToken(
+  secret: Uint8Array,
+  token: string,
+  expectedMode?: SignedMode,
+): Promise<VerifyResult> {
+  try {
+    const { payload } = await jwtVerify(token, secret, { issuer: ISSUER, audience: AUDIENCE, algorithms: ['HS256'] });
+    const mode = payload.mode;
+    if ((mode !== 'fallback' && mode !== 'demo') || typeof payload.sub !== 'string' || typeof payload.exp !== 'number') {
+      return { ok: false, reason: 'invalid' };
+    }
+    if (expectedMode && mode !== expectedMode) return { ok: false, reason: 'wrong_mode' };
+    return { ok: true, claims: { sessionId: payload.sub, mode, expiresAtMs: payload.exp * 1000 } };
+  } catch (error) {
+    if (error instanceof joseErrors.JWTExpired) return { ok: false, reason: 'expired' };
+    return { ok: false, reason: 'invalid' };
+  }
+}

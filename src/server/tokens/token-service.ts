@@ -1,0 +1,231 @@
+/**
+ * The Token Generation Flow (architecture): rate limit → API key check → tier detection → token,
+ * plus session registration and its quotas. CORS runs before this, in middleware. Every refusal is an
+ * `ApiError` with the status the architecture names; every success is counted and logged without the
+ * token.
+ */
+import type { Config } from '../config';
+import { ApiError } from '../http/api-error';
+import type { RateLimits } from '../limits/rate-limits';
+import type { Logger } from '../observability/logger';
+import { shortId } from '../observability/logger';
+import type { Metrics } from '../observability/metrics';
+import type { OpenAIUpstream } from '../openai/openai-upstream';
+import { UpstreamCallError } from '../openai/openai-upstream';
+import type { TierDetector } from '../openai/tier-detector';
+import { explainFailure } from '../openai/upstream-error';
+import { newSessionId } from '../sessions/session-id';
+import type { SessionMode, SessionRecord, SessionStore } from '../sessions/session-store';
+import { signSessionToken } from './signed-token';
+import { decideMode, type ModeDecision } from './mode-decision';
+import { capacityError, rateLimitError } from './limit-errors';
+
+export interface TokenResponse {
+  success: true;
+  token: string;
+  expiresAt: number; // epoch ms
+  sessionId: string;
+  mode: SessionMode;
+  warnings?: string[];
+}
+
+export interface TokenServiceDeps {
+  config: Pick<
+    Config,
+    | 'demoMode'
+    | 'openaiApiKey'
+    | 'realtimeModel'
+    | 'tokenTtlSeconds'
+    | 'maxSessionsPerIp'
+    | 'maxConcurrentConnections'
+    | 'totalActiveConnections'
+    | 'tokenRefreshLimit'
+    | 'sessionSecret'
+  >;
+  store: SessionStore;
+  limits: RateLimits;
+  upstream: OpenAIUpstream | undefined;
+  tier: TierDetector | undefined;
+  metrics: Metrics;
+  logger: Logger;
+  instanceId: string;
+  now?: () => number;
+}
+
+export function createTokenService(deps: TokenServiceDeps) {
+  const { config, store, limits, metrics, logger } = deps;
+  const now = deps.now ?? Date.now;
+  const ttlMs = config.tokenTtlSeconds * 1000;
+
+  async function checkIpRate(ip: string, endpoint: string) {
+    const decision = await limits.perIp(ip);
+    if (decision.allowed) return;
+    metrics.rateLimitHits.inc({ limit: 'ip_requests' });
+    logger.warn(
+      { event: 'rateLimitExceeded', ip, attempts: decision.limit + 1, endpoint, retryAfter: decision.retryAfterSeconds },
+      'rateLimitExceeded',
+    );
+    throw rateLimitError(decision.retryAfterSeconds, 'Too many token requests from your network. Please wait and try again.');
+  }
+
+  async function register(ip: string, mode: SessionMode, expiresAt: number): Promise<SessionRecord> {
+    const record: SessionRecord = {
+      id: newSessionId(),
+      mode,
+      ip,
+      instanceId: deps.instanceId,
+      createdAt: now(),
+      expiresAt,
+      refreshCount: 0,
+    };
+    const result = await store.register(
+      record,
+      {
+        maxPerIp: config.maxSessionsPerIp,
+        maxPerInstance: config.maxConcurrentConnections,
+        maxTotal: config.totalActiveConnections,
+      },
+      now(),
+    );
+    if (!result.ok) {
+      metrics.rateLimitHits.inc({ limit: result.reason });
+      logger.warn({ event: 'rateLimitExceeded', ip, limit: result.reason }, 'session quota reached');
+      throw capacityError(result.reason, config.maxSessionsPerIp);
+    }
+    return record;
+  }
+
+  async function signedToken(record: SessionRecord): Promise<string> {
+    return signSessionToken(config.sessionSecret, {
+      sessionId: record.id,
+      mode: record.mode as 'fallback' | 'demo',
+      expiresAtMs: record.expiresAt,
+    });
+  }
+
+  async function issueToken(ip: string): Promise<TokenResponse> {
+    const started = performance.now();
+    await checkIpRate(ip, 'token');
+    let decision: ModeDecision = await decideMode({ config, tier: deps.tier });
+
+    const mintBudget = await limits.instanceTokens();
+    if (!mintBudget.allowed) {
+      metrics.rateLimitHits.inc({ limit: 'instance_tokens' });
+      throw new ApiError(
+        503,
+        'instance_token_limit',
+        'The coach is handling many new sessions right now. Please try again shortly.',
+        { 'Retry-After': String(mintBudget.retryAfterSeconds) },
+        { retryAfter: mintBudget.retryAfterSeconds },
+      );
+    }
+
+    let record = await register(ip, decision.mode, now() + ttlMs);
+    let token: string;
+    if (decision.mode === 'realtime') {
+      try {
+        const secret = await deps.upstream!.mintRealtimeSecret(config.tokenTtlSeconds);
+        token = secret.value;
+        // The registry's expiry (set before minting) is never later than the secret's: report that one,
+        // so a client refreshing "before expiresAt" is always inside the session's lifetime.
+        record = { ...record, expiresAt: Math.min(record.expiresAt, secret.expiresAtMs) };
+      } catch (error) {
+        await store.end(record.id, now());
+        if (!(error instanceof UpstreamCallError)) throw error;
+        metrics.failedConnections.inc({ reason: `mint_${error.failure.kind}` });
+        logger.warn({ event: 'connectionFailed', reason: error.failure.kind, clientInfo: { ip } }, 'connectionFailed');
+        decision = await degradeAfterMintFailure(error, deps);
+        record = await register(ip, decision.mode, now() + ttlMs);
+        token = await signedToken(record);
+      }
+    } else {
+      token = await signedToken(record);
+    }
+
+    const seconds = (performance.now() - started) / 1000;
+    metrics.tokenGenerationSeconds.observe({ mode: record.mode }, seconds);
+    metrics.tokensGenerated.inc({ mode: record.mode, kind: 'new' });
+    logger.info(
+      { event: 'tokenGenerated', mode: record.mode, duration: Math.round(seconds * 1000), sessionId: shortId(record.id) },
+      'tokenGenerated',
+    );
+    return {
+      success: true,
+      token,
+      expiresAt: record.expiresAt,
+      sessionId: record.id,
+      mode: record.mode,
+      ...(decision.warnings.length ? { warnings: decision.warnings } : {}),
+    };
+  }
+
+  async function refreshToken(ip: string, sessionId: string): Promise<TokenResponse> {
+    const started = performance.now();
+    await checkIpRate(ip, 'refresh-token');
+    const result = await store.refresh(sessionId, now() + ttlMs, config.tokenRefreshLimit, now());
+    if (!result.ok) {
+      if (result.reason === 'not_found') throw sessionNotFound();
+      metrics.rateLimitHits.inc({ limit: 'token_refresh' });
+      throw new ApiError(
+        429,
+        'refresh_limit_reached',
+        `This session has used all ${config.tokenRefreshLimit} token refreshes. Start a new session to continue.`,
+      );
+    }
+    const record = result.record;
+    let token: string;
+    let expiresAt = record.expiresAt;
+    if (record.mode === 'realtime') {
+      try {
+        const secret = await deps.upstream!.mintRealtimeSecret(config.tokenTtlSeconds);
+        token = secret.value;
+        expiresAt = Math.min(expiresAt, secret.expiresAtMs);
+      } catch (error) {
+        if (!(error instanceof UpstreamCallError)) throw error;
+        metrics.failedConnections.inc({ reason: `refresh_${error.failure.kind}` });
+        throw new ApiError(503, 'upstream_unavailable', `${explainFailure(error.failure, config.realtimeModel)} Please try again shortly.`, {
+          'Retry-After': '5',
+        }, { retryAfter: 5 });
+      }
+    } else {
+      token = await signedToken(record);
+    }
+    const seconds = (performance.now() - started) / 1000;
+    metrics.tokenGenerationSeconds.observe({ mode: record.mode }, seconds);
+    metrics.tokensGenerated.inc({ mode: record.mode, kind: 'refresh' });
+    logger.info(
+      { event: 'tokenGenerated', mode: record.mode, duration: Math.round(seconds * 1000), refresh: record.refreshCount, sessionId: shortId(record.id) },
+      'tokenGenerated',
+    );
+    return { success: true, token, expiresAt, sessionId: record.id, mode: record.mode };
+  }
+
+  async function endSession(sessionId: string): Promise<void> {
+    const ended = await store.end(sessionId, now());
+    if (!ended) throw sessionNotFound();
+    metrics.sessionDurationSeconds.observe({ mode: ended.mode }, Math.max(0, (now() - ended.createdAt) / 1000));
+    logger.info({ event: 'sessionEnded', mode: ended.mode, sessionId: shortId(ended.id) }, 'sessionEnded');
+  }
+
+  return { issueToken, refreshToken, endSession };
+}
+
+export type TokenService = ReturnType<typeof createTokenService>;
+
+function sessionNotFound(): ApiError {
+  return new ApiError(404, 'session_not_found', 'This session has ended or expired. Start a new session.');
+}
+
+async function degradeAfterMintFailure(error: UpstreamCallError, deps: TokenServiceDeps): Promise<ModeDecision> {
+  const { config } = deps;
+  const why = explainFailure(error.failure, config.realtimeModel);
+  if (error.failure.kind === 'invalid_key') {
+    await deps.tier?.remember('invalid_key');
+    if (config.demoMode === 'off') {
+      throw new ApiError(503, 'service_unavailable', `${why} The voice coach is unavailable until it is fixed.`);
+    }
+    return { mode: 'demo', warnings: [`${why} Running the scripted demo instead.`] };
+  }
+  if (error.failure.kind === 'no_realtime_access') await deps.tier?.remember('standard');
+  return { mode: 'fallback', warnings: [`${why} Using chat and speech (fallback mode) instead of live voice.`] };
+}

@@ -1,0 +1,24 @@
+/** The project's OpenAI emulator, started in-process on a free port for a test file. */
+// Plain ESM JavaScript with JSDoc types.
+import { startEmulator } from '../../emulator/server.mjs';
+
+export interface Emulator {
+  url: string;
+  /** Base URL to give the app as OPENAI_BASE_URL. */
+  baseUrl: string;
+  setFaults(faults: unknown): void;
+  resetFaults(): void;
+  reset(): void;
+  stats(): { counts: Record<string, number>; lastRequest: Record<string, { body: any; headers: Record<string, unknown> }> };
+  close(): Promise<void>;
+}
+
+export const REALTIME_KEY = 'sk-test-realtime';
+export const STANDARD_KEY = 'sk-test-standard';
+
+export async function startTestEmulator(): Promise<Emulator> {
+  const emu = await startEmulator({ port: 0 });
+  return { ...emu, baseUrl: `${emu.url}/v1` } as Emulator;
+}
+
+export const calls = (emu: Emulator, route: string) => emu.stats().counts[route] ?? 0;
