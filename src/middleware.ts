@@ -14,6 +14,7 @@ import { routeLabel } from './server/http/route-label';
 const API_METHODS: Record<string, readonly string[]> = {
   '/api/voice-agent/token': ['POST'],
   '/api/voice-agent/refresh-token': ['POST'],
+  '/api/voice-agent/refresh': ['POST'],
   '/api/voice-agent/end-session': ['POST'],
   '/api/voice-agent/health': ['GET', 'HEAD'],
 };

@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { runAppServerExpectingExit, startAppServer } from '../helpers/app-server';
 import { REALTIME_KEY, calls, startTestEmulator } from '../helpers/emulator';
@@ -49,6 +50,22 @@ describe('startup', () => {
       await server.stop('SIGKILL');
       await emu.close();
     }
+  });
+
+  it('does not wait for idle pre-connected sockets (browsers keep spare ones) when shutting down', async () => {
+    const server = await startAppServer({});
+    const spare = connect(server.port, '127.0.0.1');
+    await new Promise((r) => spare.once('connect', r));
+    const kept = connect(server.port, '127.0.0.1'); // a used keep-alive socket, too
+    await new Promise((r) => kept.once('connect', r));
+    kept.write('GET /api/voice-agent/health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n');
+    await new Promise((r) => kept.once('data', r));
+    const started = Date.now();
+    const code = await server.stop('SIGTERM');
+    expect(code).toBe(0);
+    expect(Date.now() - started).toBeLessThan(3_000);
+    spare.destroy();
+    kept.destroy();
   });
 });
 

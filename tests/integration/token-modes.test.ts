@@ -180,6 +180,10 @@ describe('refresh and end', () => {
     expect(r.token).toMatch(/^ek_/);
     expect(r.token).not.toBe(first.token);
     expect(calls(emu, 'client_secrets')).toBe(2);
+    // The architecture's short name for the same endpoint.
+    const viaAlias = await post('/api/voice-agent/refresh');
+    expect(viaAlias.status).toBe(200);
+    expect((await viaAlias.json()).sessionId).toBe(first.sessionId);
     expect((await post('/api/voice-agent/end-session')).status).toBe(200);
     expect((await post('/api/voice-agent/refresh-token')).status).toBe(404);
     expect((await post('/api/voice-agent/end-session')).status).toBe(404);

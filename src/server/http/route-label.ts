@@ -6,6 +6,7 @@ const KNOWN = new Set([
   '/metrics',
   '/api/voice-agent/token',
   '/api/voice-agent/refresh-token',
+  '/api/voice-agent/refresh',
   '/api/voice-agent/end-session',
   '/api/voice-agent/health',
 ]);

@@ -10,6 +10,7 @@ import { createExports as createNodeExports } from '@astrojs/node/server.js';
 import { ConfigError } from '../config';
 import { getAppContext } from '../app-context';
 import { normaliseForwardedHeaders } from '../http/forwarded-headers';
+import { trackConnections } from './connection-drain';
 
 type NodeOptions = Parameters<typeof createNodeExports>[1];
 
@@ -40,6 +41,7 @@ export function start(manifest: SSRManifest, options: NodeOptions) {
       return handler(req, res);
     },
   );
+  const connections = trackConnections(server);
   server.on('error', (error) => {
     app.logger.fatal({ event: 'serverError', err: error }, 'server failed to start');
     process.exit(1);
@@ -61,7 +63,7 @@ export function start(manifest: SSRManifest, options: NodeOptions) {
       await app.close().catch(() => {});
       process.exit(0);
     });
-    server.closeIdleConnections();
+    connections.drain();
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
