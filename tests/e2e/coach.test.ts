@@ -71,17 +71,11 @@ async function closeAll(server?: AppServer) {
   while (count('sessionEnded') < count('tokenGenerated') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
 }
 
-/**
- * Servers are sent SIGTERM when their describe block ends (they stop accepting at once) but are
- * awaited only after the browser has closed. Chromium keeps a spare pre-connected socket open to each
- * origin; it has never sent a request, so Node does not count it as idle, the graceful shutdown in
- * src/server/runtime/entrypoint.ts does not close it, and the server would wait out its 10 s force exit.
- */
-const stopping: Array<Promise<unknown>> = [];
+/** Ends a describe block's server after its pages' beacons have landed. */
 async function retire(server: AppServer | undefined) {
   if (!server) return;
   await closeAll(server);
-  stopping.push(server.stop());
+  await server.stop();
 }
 
 describe.skipIf(!haveChromium)(`coach console in Chromium${chromiumSkipNote}`, () => {
@@ -92,7 +86,7 @@ describe.skipIf(!haveChromium)(`coach console in Chromium${chromiumSkipNote}`, (
   afterAll(async () => {
     await closeAll();
     await browser?.close();
-    await Promise.all([...stopping.splice(0), emu?.close()]);
+    await emu?.close();
   });
 
   describe('no OpenAI key (demo)', () => {

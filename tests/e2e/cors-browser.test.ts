@@ -79,7 +79,6 @@ describe.skipIf(!haveChromium)(`cross-origin calls from Chromium${chromiumSkipNo
     });
   });
   afterAll(async () => {
-    // Browser first: its spare pre-connected sockets would otherwise hold the app's graceful shutdown.
     await browser?.close();
     await Promise.all([app?.stop(), allowed?.close(), other?.close()]);
   });
@@ -104,6 +103,8 @@ describe.skipIf(!haveChromium)(`cross-origin calls from Chromium${chromiumSkipNo
     expect(result).toMatchObject({ ok: true, status: 200, body: { success: true, mode: 'demo' } });
     expect(typeof result.body!.token).toBe('string');
     expect(String(result.body!.token).length).toBeGreaterThan(20);
+    // Log lines come through a pipe and may trail the HTTP response: wait for exactly one more.
+    await app.waitForLog(() => tokensIssued() >= before + 1);
     expect(tokensIssued()).toBe(before + 1);
     expect(app.logs.some((l) => l.event === 'corsViolation' && l.origin === allowed.origin)).toBe(false);
   });

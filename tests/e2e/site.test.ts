@@ -33,8 +33,7 @@ describe.skipIf(!haveChromium)(`site shell in Chromium${chromiumSkipNote}`, () =
     await Promise.all(pages.splice(0).map((p) => p.close().catch(() => undefined)));
   });
   afterAll(async () => {
-    // A closed /coach tab beacons end-session: let that land. Then close the browser before stopping
-    // the server: Chromium's spare pre-connected socket would otherwise hold its graceful shutdown.
+    // A closed /coach tab beacons end-session: let that land before stopping the server.
     const count = (event: string) => server?.logs.filter((l) => l.event === event).length ?? 0;
     const deadline = Date.now() + 3_000;
     while (count('sessionEnded') < count('tokenGenerated') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));

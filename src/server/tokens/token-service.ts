@@ -103,6 +103,24 @@ export function createTokenService(deps: TokenServiceDeps) {
     });
   }
 
+  /** tokenGenerationTime, tokensGenerated and the `tokenGenerated {mode, duration}` log line. */
+  function recordIssued(record: SessionRecord, startedAt: number, kind: 'new' | 'refresh') {
+    const seconds = (performance.now() - startedAt) / 1000;
+    metrics.tokenGenerationSeconds.observe({ mode: record.mode }, seconds);
+    metrics.tokensGenerated.inc({ mode: record.mode, kind });
+    logger.info(
+      {
+        event: 'tokenGenerated',
+        mode: record.mode,
+        duration: Math.round(seconds * 1000),
+        kind,
+        refreshCount: record.refreshCount,
+        sessionId: shortId(record.id),
+      },
+      'tokenGenerated',
+    );
+  }
+
   async function issueToken(ip: string): Promise<TokenResponse> {
     const started = performance.now();
     await checkIpRate(ip, 'token');
@@ -142,13 +160,7 @@ export function createTokenService(deps: TokenServiceDeps) {
       token = await signedToken(record);
     }
 
-    const seconds = (performance.now() - started) / 1000;
-    metrics.tokenGenerationSeconds.observe({ mode: record.mode }, seconds);
-    metrics.tokensGenerated.inc({ mode: record.mode, kind: 'new' });
-    logger.info(
-      { event: 'tokenGenerated', mode: record.mode, duration: Math.round(seconds * 1000), sessionId: shortId(record.id) },
-      'tokenGenerated',
-    );
+    recordIssued(record, started, 'new');
     return {
       success: true,
       token,
@@ -190,13 +202,7 @@ export function createTokenService(deps: TokenServiceDeps) {
     } else {
       token = await signedToken(record);
     }
-    const seconds = (performance.now() - started) / 1000;
-    metrics.tokenGenerationSeconds.observe({ mode: record.mode }, seconds);
-    metrics.tokensGenerated.inc({ mode: record.mode, kind: 'refresh' });
-    logger.info(
-      { event: 'tokenGenerated', mode: record.mode, duration: Math.round(seconds * 1000), refresh: record.refreshCount, sessionId: shortId(record.id) },
-      'tokenGenerated',
-    );
+    recordIssued(record, started, 'refresh');
     return { success: true, token, expiresAt, sessionId: record.id, mode: record.mode };
   }
 
