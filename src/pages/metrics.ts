@@ -1,26 +1,8 @@
-import { timingSafeEqual } from 'node:crypto';
+/** Prometheus metrics, for `astro dev` (the built server answers before Astro; same handler). */
+import type { APIRoute } from 'astro';
 import { getAppContext } from '../server/app-context';
-import { ApiError, errorResponse } from '../server/http/api-error';
-import { apiRoute, onlyMethods } from '../server/http/api-route';
+import { serveApiFromWeb } from '../server/api/web-api-adapter';
 
 export const prerender = false;
 
-function bearerMatches(header: string | null, expected: string): boolean {
-  const given = Buffer.from(header?.match(/^Bearer\s+(.+)$/i)?.[1] ?? '');
-  const want = Buffer.from(expected);
-  return given.length === want.length && timingSafeEqual(given, want);
-}
-
-export const GET = apiRoute(async ({ request }) => {
-  const { config, metrics } = getAppContext();
-  if (config.metricsToken && !bearerMatches(request.headers.get('authorization'), config.metricsToken)) {
-    return errorResponse(
-      new ApiError(401, 'unauthorized', 'Metrics require a bearer token.', { 'WWW-Authenticate': 'Bearer realm="metrics"' }),
-    );
-  }
-  return new Response(await metrics.registry.metrics(), {
-    headers: { 'Content-Type': metrics.registry.contentType, 'Cache-Control': 'no-store' },
-  });
-});
-
-export const ALL = onlyMethods('GET');
+export const ALL: APIRoute = ({ request, clientAddress }) => serveApiFromWeb(request, clientAddress, getAppContext());

@@ -1,7 +1,9 @@
 /**
  * One JSON error shape for every API response: `{ success: false, error: { code, message } }`.
- * Routes throw or return `ApiError`; nothing else crosses a route boundary (no stack traces).
+ * Handlers throw `ApiError`; nothing else crosses a route boundary (no stack traces).
  */
+import type { ApiResponse } from '../api/api-types';
+
 export class ApiError extends Error {
   constructor(
     readonly status: number,
@@ -17,29 +19,30 @@ export class ApiError extends Error {
 
 export const NO_STORE = 'no-store';
 
-export function jsonResponse(body: unknown, status = 200, headers: Record<string, string> = {}): Response {
-  return new Response(JSON.stringify(body), {
+export function jsonResult(body: unknown, status = 200, headers: Record<string, string> = {}): ApiResponse {
+  return {
     status,
     headers: { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': NO_STORE, ...headers },
-  });
+    body: JSON.stringify(body),
+  };
 }
 
-export function errorResponse(error: ApiError): Response {
-  return jsonResponse(
+export function errorResult(error: ApiError): ApiResponse {
+  return jsonResult(
     { success: false, error: { code: error.code, message: error.message }, ...error.details },
     error.status,
     error.headers,
   );
 }
 
-/** Maps anything thrown inside a route to a JSON response; unexpected errors become an opaque 500. */
-export function toErrorResponse(error: unknown): Response {
-  if (error instanceof ApiError) return errorResponse(error);
-  return errorResponse(new ApiError(500, 'internal_error', 'Something went wrong on our side. Please try again.'));
+/** Anything thrown inside a handler becomes JSON; unexpected errors an opaque 500. */
+export function toErrorResult(error: unknown): ApiResponse {
+  if (error instanceof ApiError) return errorResult(error);
+  return errorResult(new ApiError(500, 'internal_error', 'Something went wrong on our side. Please try again.'));
 }
 
-export function methodNotAllowed(allowed: readonly string[]): Response {
-  return errorResponse(
+export function methodNotAllowed(allowed: readonly string[]): ApiResponse {
+  return errorResult(
     new ApiError(405, 'method_not_allowed', `Use ${allowed.join(' or ')} for this endpoint.`, {
       Allow: [...allowed, 'OPTIONS'].join(', '),
     }),

@@ -4,6 +4,7 @@
  * it), 400 for malformed JSON or fields that fail the zod schema.
  */
 import type { z } from 'zod';
+import type { ApiRequest } from '../api/api-types';
 import { ApiError } from './api-error';
 
 export const MAX_JSON_BODY_BYTES = 16 * 1024;
@@ -14,22 +15,16 @@ function isJsonContentType(value: string | null): boolean {
   return type === 'application/json' || (type.startsWith('application/') && type.endsWith('+json'));
 }
 
-async function readLimited(request: Request, limit: number): Promise<string> {
-  const declared = request.headers.get('content-length');
+async function readLimited(request: ApiRequest, limit: number): Promise<string> {
+  const declared = request.header('content-length');
   if (declared !== null && Number(declared) > limit) throw tooLarge(limit);
-  if (!request.body) return '';
-  const reader = request.body.getReader();
+  if (declared === '0') return ''; // nothing to read (the usual token request)
   const chunks: Uint8Array[] = [];
   let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > limit) {
-      await reader.cancel().catch(() => {});
-      throw tooLarge(limit);
-    }
-    chunks.push(value);
+  for await (const chunk of request.body()) {
+    total += chunk.byteLength;
+    if (total > limit) throw tooLarge(limit); // leaving the loop stops reading the stream
+    chunks.push(chunk);
   }
   return Buffer.concat(chunks).toString('utf8');
 }
@@ -45,11 +40,11 @@ function tooLarge(limit: number): ApiError {
  * treated as `{}` when `allowEmpty` is set, because the token endpoint needs no body at all.
  */
 export async function readJsonBody<S extends z.ZodType>(
-  request: Request,
+  request: ApiRequest,
   schema: S,
   { allowEmpty = false, limit = MAX_JSON_BODY_BYTES } = {},
 ): Promise<z.output<S>> {
-  const contentType = request.headers.get('content-type');
+  const contentType = request.header('content-type');
   const text = await readLimited(request, limit);
   let data: unknown;
   if (text.trim() === '' && allowEmpty && (!contentType || isJsonContentType(contentType))) {

@@ -15,5 +15,6 @@ export function routeLabel(pathname: string): string {
   const path = pathname.length > 1 ? pathname.replace(/\/+$/, '') : pathname;
   if (KNOWN.has(path)) return path;
   if (path.startsWith('/api/')) return '/api/other';
+  if (path === '/library' || path.startsWith('/library/')) return path === '/library' ? '/library' : '/library/:slug';
   return '/other';
 }

@@ -53,3 +53,11 @@ export function realtimeConnectSources(openaiBaseUrl: string): string[] {
   const wsScheme = url.protocol === 'https:' ? 'wss:' : 'ws:';
   return [url.origin, `${wsScheme}//${url.host}`];
 }
+
+const API_HEADERS = securityHeaders({ https: false, connectSources: [], scriptHashes: [], isApi: true });
+const API_HEADERS_HTTPS = securityHeaders({ https: true, connectSources: [], scriptHashes: [], isApi: true });
+
+/** API responses carry a fixed set (computed once: this is on every token request's path). */
+export function apiSecurityHeaders(https: boolean): Readonly<Record<string, string>> {
+  return https ? API_HEADERS_HTTPS : API_HEADERS;
+}

@@ -1,7 +1,7 @@
 /**
  * Server entrypoint of the built app (see integrations/voice-agent-node.mjs). `createExports` is the
  * node adapter's; `start` validates configuration first (exit 1 with a message naming the variable),
- * then serves with timeouts that stop slow clients from holding sockets, and shuts down gracefully on
+ * then serves (the API straight from Node, pages through Astro) with timeouts that stop slow clients from holding sockets, and shuts down gracefully on
  * SIGTERM/SIGINT: stop accepting, let in-flight requests finish, close Redis, exit.
  */
 import http from 'node:http';
@@ -11,6 +11,8 @@ import { ConfigError } from '../config';
 import { getAppContext } from '../app-context';
 import { normaliseForwardedHeaders } from '../http/forwarded-headers';
 import { trackConnections } from './connection-drain';
+import { isApiPath } from '../api/api-routes';
+import { serveApi } from '../api/node-api-adapter';
 
 type NodeOptions = Parameters<typeof createNodeExports>[1];
 
@@ -38,6 +40,15 @@ export function start(manifest: SSRManifest, options: NodeOptions) {
     { requestTimeout: 30_000, headersTimeout: 15_000, keepAliveTimeout: 5_000 },
     (req, res) => {
       normaliseForwardedHeaders(req.headers, req.socket as { remoteAddress?: string; encrypted?: boolean }, trustProxy);
+      const pathname = pathnameOf(req.url ?? '/');
+      if (isApiPath(pathname)) {
+        serveApi(req, res, pathname, app).catch((error: unknown) => {
+          app.logger.error({ event: 'unhandledError', err: error, path: pathname }, 'unhandled error');
+          if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'application/json' });
+          res.end('{"success":false,"error":{"code":"internal_error","message":"Something went wrong on our side."}}');
+        });
+        return;
+      }
       return handler(req, res);
     },
   );
@@ -67,4 +78,17 @@ export function start(manifest: SSRManifest, options: NodeOptions) {
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+/** The path of a request target, cheaply for the usual origin-form (`/path?query`). */
+function pathnameOf(target: string): string {
+  if (!target.startsWith('/')) {
+    try {
+      return new URL(target).pathname; // absolute-form, from some proxies
+    } catch {
+      return '/';
+    }
+  }
+  const q = target.indexOf('?');
+  return q === -1 ? target : target.slice(0, q);
 }

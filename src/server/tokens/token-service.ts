@@ -16,7 +16,7 @@ import type { TierDetector } from '../openai/tier-detector';
 import { explainFailure } from '../openai/upstream-error';
 import { newSessionId } from '../sessions/session-id';
 import type { SessionMode, SessionRecord, SessionStore } from '../sessions/session-store';
-import { signSessionToken } from './signed-token';
+import { signSessionToken, signingKey } from './signed-token';
 import { decideMode, type ModeDecision } from './mode-decision';
 import { capacityError, rateLimitError } from './limit-errors';
 
@@ -56,6 +56,7 @@ export function createTokenService(deps: TokenServiceDeps) {
   const { config, store, limits, metrics, logger } = deps;
   const now = deps.now ?? Date.now;
   const ttlMs = config.tokenTtlSeconds * 1000;
+  const key = signingKey(config.sessionSecret);
 
   async function checkIpRate(ip: string, endpoint: string) {
     const decision = await limits.perIp(ip);
@@ -96,7 +97,7 @@ export function createTokenService(deps: TokenServiceDeps) {
   }
 
   async function signedToken(record: SessionRecord): Promise<string> {
-    return signSessionToken(config.sessionSecret, {
+    return signSessionToken(key, {
       sessionId: record.id,
       mode: record.mode as 'fallback' | 'demo',
       expiresAtMs: record.expiresAt,

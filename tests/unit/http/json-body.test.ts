@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { ApiError } from '../../../src/server/http/api-error';
-import { MAX_JSON_BODY_BYTES, readJsonBody } from '../../../src/server/http/json-body';
+import { MAX_JSON_BODY_BYTES, readJsonBody as readFromApiRequest } from '../../../src/server/http/json-body';
+import { fromWebRequest } from '../../../src/server/api/web-api-adapter';
+
+const readJsonBody = (request: Request, s: z.ZodType, opts?: { allowEmpty?: boolean }) =>
+  readFromApiRequest(fromWebRequest(request, '127.0.0.1'), s, opts);
 
 const schema = z.object({ sessionId: z.string() }).strict();
 

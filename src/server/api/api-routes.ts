@@ -1,0 +1,83 @@
+/**
+ * The API's routes: parse → one service call → JSON. Each entry maps methods to handlers; the
+ * pipeline (handle-api-request.ts) does CORS, errors, headers and metrics around them.
+ */
+import { timingSafeEqual } from 'node:crypto';
+import { z } from 'zod';
+import type { AppContext } from '../app-context';
+import { ApiError, errorResult, jsonResult } from '../http/api-error';
+import { readJsonBody } from '../http/json-body';
+import { isWellFormedSessionId } from '../sessions/session-id';
+import type { ApiRequest, ApiResponse } from './api-types';
+
+type Handler = (req: ApiRequest, app: AppContext) => Promise<ApiResponse>;
+export type RouteMethods = Readonly<Record<string, Handler>>;
+
+const sessionIdBody = z
+  .object({
+    sessionId: z
+      .string({ error: 'sessionId is required' })
+      .refine(isWellFormedSessionId, { message: 'sessionId is not a valid session id' }),
+  })
+  .strict();
+
+/** The token request carries no fields today; unknown ones (instructions, tools…) are refused, not ignored. */
+const tokenRequestBody = z.object({}).strict();
+
+const token: Handler = async (req, app) => {
+  await readJsonBody(req, tokenRequestBody, { allowEmpty: true });
+  return jsonResult(await app.tokens.issueToken(req.ip));
+};
+
+const refresh: Handler = async (req, app) => {
+  const { sessionId } = await readJsonBody(req, sessionIdBody);
+  return jsonResult(await app.tokens.refreshToken(req.ip, sessionId));
+};
+
+// Called on hang-up and, through navigator.sendBeacon, when the page unloads.
+const endSession: Handler = async (req, app) => {
+  const { sessionId } = await readJsonBody(req, sessionIdBody);
+  await app.tokens.endSession(sessionId);
+  return jsonResult({ success: true });
+};
+
+// 503 only when unhealthy (the key is rejected): degraded instances still serve (demo/fallback, local limits).
+const health: Handler = async (_req, app) => {
+  const result = await app.health.check();
+  return jsonResult(result, result.status === 'unhealthy' ? 503 : 200);
+};
+
+function bearerMatches(header: string | null, expected: string): boolean {
+  const given = Buffer.from(header?.match(/^Bearer\s+(.+)$/i)?.[1] ?? '');
+  const want = Buffer.from(expected);
+  return given.length === want.length && timingSafeEqual(given, want);
+}
+
+const metrics: Handler = async (req, app) => {
+  const { metricsToken } = app.config;
+  if (metricsToken && !bearerMatches(req.header('authorization'), metricsToken)) {
+    return errorResult(
+      new ApiError(401, 'unauthorized', 'Metrics require a bearer token.', { 'WWW-Authenticate': 'Bearer realm="metrics"' }),
+    );
+  }
+  return {
+    status: 200,
+    headers: { 'Content-Type': app.metrics.registry.contentType, 'Cache-Control': 'no-store' },
+    body: await app.metrics.registry.metrics(),
+  };
+};
+
+export const API_ROUTES: Readonly<Record<string, RouteMethods>> = {
+  '/api/voice-agent/token': { POST: token },
+  '/api/voice-agent/refresh-token': { POST: refresh },
+  // The architecture's API box names it `/refresh`; its endpoint reference `/refresh-token`. Both work.
+  '/api/voice-agent/refresh': { POST: refresh },
+  '/api/voice-agent/end-session': { POST: endSession },
+  '/api/voice-agent/health': { GET: health, HEAD: health },
+  '/metrics': { GET: metrics },
+};
+
+/** Paths the API pipeline owns (everything else is a page). */
+export function isApiPath(pathname: string): boolean {
+  return pathname.startsWith('/api/') || pathname === '/metrics';
+}

@@ -1,0 +1,78 @@
+/**
+ * Serves the API straight from `node:http` in the built server, skipping Astro's request pipeline
+ * (its Node→Web Request/Response conversion, routing and static-file probe cost ~0.4 ms per request:
+ * see docs/benchmarks.md). Forwarded headers were already normalised per TRUST_PROXY.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AppContext } from '../app-context';
+import { normaliseIp } from '../http/client-ip';
+import type { ApiRequest } from './api-types';
+import { handleApiRequest } from './handle-api-request';
+
+/**
+ * The request body as an async iterable that, unlike Readable's own iterator, does not destroy the
+ * socket when the reader stops early (a 413 must still reach the client).
+ */
+function bodyOf(req: IncomingMessage): AsyncIterable<Uint8Array> {
+  return {
+    async *[Symbol.asyncIterator]() {
+      const queue: Buffer[] = [];
+      let ended = false;
+      let failure: Error | undefined;
+      let wake: (() => void) | undefined;
+      const onData = (chunk: Buffer) => {
+        queue.push(chunk);
+        req.pause();
+        wake?.();
+      };
+      const onEnd = () => {
+        ended = true;
+        wake?.();
+      };
+      const onError = (error: Error) => {
+        failure = error;
+        wake?.();
+      };
+      req.on('data', onData).once('end', onEnd).once('error', onError);
+      req.resume();
+      try {
+        for (;;) {
+          const chunk = queue.shift();
+          if (chunk) {
+            if (queue.length === 0) req.resume();
+            yield chunk;
+            continue;
+          }
+          if (failure) throw failure;
+          if (ended) return;
+          await new Promise<void>((resolve) => (wake = resolve));
+          wake = undefined;
+        }
+      } finally {
+        req.off('data', onData).off('end', onEnd).off('error', onError);
+        req.resume(); // discard anything unread; the response says Connection: close when it matters
+      }
+    },
+  };
+}
+
+export function toApiRequest(req: IncomingMessage, pathname: string): ApiRequest {
+  const headers = req.headers;
+  return {
+    method: (req.method ?? 'GET').toUpperCase(),
+    pathname,
+    header: (name) => {
+      const value = headers[name];
+      return value === undefined ? null : Array.isArray(value) ? value.join(', ') : value;
+    },
+    ip: normaliseIp(String(headers['x-forwarded-for'] ?? req.socket.remoteAddress ?? '')),
+    protocol: headers['x-forwarded-proto'] === 'https' ? 'https' : 'http',
+    body: () => bodyOf(req),
+  };
+}
+
+export async function serveApi(req: IncomingMessage, res: ServerResponse, pathname: string, app: AppContext): Promise<void> {
+  const result = await handleApiRequest(toApiRequest(req, pathname), app);
+  res.writeHead(result.status, result.headers);
+  res.end(result.body ?? undefined);
+}
