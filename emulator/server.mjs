@@ -92,7 +92,7 @@ export async function startEmulator(options = {}) {
     if (fx.hang) return; // never answer; close() or the client ends the socket
     const bearer = /^Bearer\s+(\S+)/i.exec(String(req.headers.authorization ?? ''))?.[1] ?? null;
     if (fx.statusFault) {
-      const model = match?.params.id ?? (parsed && typeof parsed === 'object' ? parsed?.session?.model : null);
+      const model = match?.params.id ?? (parsed && typeof parsed === 'object' ? parsed?.session?.model ?? parsed?.model : null);
       return sendError(ctx, faultReply(fx.statusFault, { key: bearer, model: typeof model === 'string' ? model : null, requestId: ctx.requestId }));
     }
 

@@ -110,6 +110,13 @@ export const invalidValue = (param, got, supported) =>
     { param, code: 'invalid_value' },
   );
 
+/** @param {string} param */
+export const emptyString = (param) =>
+  apiError(400, `Invalid '${param}': empty string. Expected a string with minimum length 1, but got an empty string instead.`, {
+    param,
+    code: 'empty_string',
+  });
+
 /** @param {string} param @param {number} got @param {number} min @param {number} max */
 export function outOfRange(param, got, min, max) {
   const kind = Number.isInteger(got) ? 'integer' : 'decimal';

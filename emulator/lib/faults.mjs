@@ -4,7 +4,7 @@ import { apiError, invalidKey, modelNotFound } from './errors.mjs';
 
 /**
  * @typedef {object} Fault
- * @property {string} [route]        'models', 'models.retrieve', 'client_secrets', 'unknown', … or '*' (default).
+ * @property {string} [route]        'models', 'models.retrieve', 'client_secrets', 'responses', 'unknown', … or '*' (default).
  *                                   A scope also matches its sub-routes ('models' matches 'models.retrieve').
  * @property {number} [times]        apply to the next n matching requests, then clear.
  * @property {number} [status]       answer with this HTTP status and its OpenAI error envelope.

@@ -19,3 +19,7 @@ export function hex(n) {
 export const requestId = () => `req_${hex(32)}`;
 export const ephemeralKey = () => `ek_${alnum(32)}`;
 export const sessionId = () => `sess_${alnum(24)}`;
+// Responses API ids (resp_/ws_/msg_ + 48 hex, as in the spec examples).
+export const responseId = () => `resp_${hex(48)}`;
+export const webSearchCallId = () => `ws_${hex(48)}`;
+export const messageId = () => `msg_${hex(48)}`;

@@ -1,26 +1,27 @@
 // Validation of POST /v1/realtime/client_secrets bodies (GA shape, §1.1 and §4.1).
 // Each check returns an ErrorReply (400) or null. First failure wins.
+// The small checkers (isObj, str, obj, oneOf, num, first, unknownKeys) are shared with responses-validate.mjs.
 import { invalidType, invalidValue, missingParam, outOfRange, unknownParam } from './errors.mjs';
 import { REALTIME_VOICES, TRANSCRIPTION_MODELS } from './models.mjs';
 
-const isObj = (v) => v !== null && typeof v === 'object' && !Array.isArray(v);
+export const isObj = (v) => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 /** @param {Record<string, unknown>} obj @param {string[]} allowed @param {string} prefix */
-function unknownKeys(obj, allowed, prefix) {
+export function unknownKeys(obj, allowed, prefix) {
   for (const k of Object.keys(obj)) if (!allowed.includes(k)) return unknownParam(prefix ? `${prefix}.${k}` : k);
   return null;
 }
 
-const str = (v, p) => (typeof v === 'string' ? null : invalidType(p, 'a string', v));
-const obj = (v, p) => (isObj(v) ? null : invalidType(p, 'an object', v));
-const oneOf = (v, p, values) => str(v, p) ?? (values.includes(v) ? null : invalidValue(p, v, values));
-function num(v, p, min, max, integer = false) {
+export const str = (v, p) => (typeof v === 'string' ? null : invalidType(p, 'a string', v));
+export const obj = (v, p) => (isObj(v) ? null : invalidType(p, 'an object', v));
+export const oneOf = (v, p, values) => str(v, p) ?? (values.includes(v) ? null : invalidValue(p, v, values));
+export function num(v, p, min, max, integer = false) {
   if (typeof v !== 'number' || !Number.isFinite(v) || (integer && !Number.isInteger(v)))
     return invalidType(p, integer ? 'an integer' : 'a number', v);
   return v < min || v > max ? outOfRange(p, v, min, max) : null;
 }
 /** Run checks lazily and return the first error. @param {Array<() => any>} checks */
-const first = (checks) => {
+export const first = (checks) => {
   for (const c of checks) {
     const e = c();
     if (e) return e;

@@ -1,8 +1,10 @@
 // The /v1 route table. Each route has a stable `name` used for stats and fault scopes.
 // To add a route (later issues), append an entry; handlers return either
-// { status, body, headers? } (JSON success) or an ErrorReply { status, error, headers? }.
+// { status, body, headers? } (JSON success), an ErrorReply { status, error, headers? }, or
+// { handled: true } after writing ctx.res itself (SSE, SDP, …).
 import { createClientSecret } from './client-secrets.mjs';
 import { listModels, retrieveModel } from './models.mjs';
+import { createResponse } from './responses.mjs';
 
 /**
  * @typedef {object} RouteEnv
@@ -29,6 +31,7 @@ export const ROUTES = [
   { method: 'GET', pattern: /^\/v1\/models$/, name: 'models', handler: listModels },
   { method: 'GET', pattern: /^\/v1\/models\/(?<id>[^/]+)$/, name: 'models.retrieve', handler: retrieveModel },
   { method: 'POST', pattern: /^\/v1\/realtime\/client_secrets$/, name: 'client_secrets', json: true, handler: createClientSecret },
+  { method: 'POST', pattern: /^\/v1\/responses$/, name: 'responses', json: true, handler: createResponse },
 ];
 
 /**

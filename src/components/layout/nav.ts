@@ -10,14 +10,17 @@ export const primaryNav: readonly NavItem[] = [
   { label: 'Home', href: '/', match: '/' },
   { label: 'How it works', href: '/#how-it-works' },
   { label: 'Scenarios', href: '/#scenarios' },
+  { label: 'Library', href: '/library', match: '/library' },
   { label: 'Privacy', href: '/privacy', match: '/privacy' },
 ];
 
 export const coachNav: NavItem = { label: 'Open the coach', href: '/coach', match: '/coach' };
 
-/** `/coach/` and `/coach` are the same page. */
+/** `/coach/` and `/coach` are the same page; a section's sub-pages (`/library/<slug>`) belong to it. */
 export function isCurrent(item: NavItem, pathname: string): boolean {
   if (!item.match) return false;
   const normalise = (p: string) => (p.length > 1 ? p.replace(/\/+$/, '') : p);
-  return normalise(pathname) === normalise(item.match);
+  const path = normalise(pathname);
+  const match = normalise(item.match);
+  return path === match || (match !== '/' && path.startsWith(`${match}/`));
 }
