@@ -11,13 +11,16 @@ import { createLogger, type Logger } from './observability/logger';
 import { createMetrics, type Metrics } from './observability/metrics';
 import { createRedisClient, redisIsReady } from './redis/redis-client';
 import { createSessionStore } from './sessions/create-session-store';
-import { createRateLimits } from './limits/rate-limits';
+import { createRateLimits, type RateLimits } from './limits/rate-limits';
 import { createOpenAIUpstream } from './openai/openai-upstream';
 import { createMemoryTierCache, createRedisTierCache } from './openai/tier-cache';
 import { createTierDetector } from './openai/tier-detector';
 import { createTokenService, type TokenService } from './tokens/token-service';
 import { createHealthService, type HealthService } from './health/health-service';
 import { realtimeConnectSources } from './http/security-headers';
+import { createConfiguredSearchService } from './search/create-search-service';
+import type { SearchService } from './search/search-service';
+import type { SessionStore } from './sessions/session-store';
 
 export interface AppContext {
   config: Config;
@@ -25,6 +28,9 @@ export interface AppContext {
   metrics: Metrics;
   tokens: TokenService;
   health: HealthService;
+  search: SearchService;
+  sessions: SessionStore;
+  limits: RateLimits;
   instanceId: string;
   connectSources: string[];
   close(): Promise<void>;
@@ -76,6 +82,7 @@ export function createAppContext(config: Config): AppContext {
 
   const tokens = createTokenService({ config, store, limits, upstream, tier, metrics, logger, instanceId });
   const sharedStateHealthy = redis ? () => redisIsReady(redis) && !store.isDegraded() : undefined;
+  const search = createConfiguredSearchService({ config, redis, limits, metrics, logger });
   const health = createHealthService({ apiKeyConfigured: Boolean(config.openaiApiKey), tier, sharedStateHealthy });
 
   metrics.setActiveCountsSource(() => store.activeCounts(instanceId));
@@ -97,6 +104,7 @@ export function createAppContext(config: Config): AppContext {
       instanceId,
       mode: config.demoMode === 'force' || !config.openaiApiKey ? 'demo' : 'auto',
       stores: redis ? 'redis' : 'memory',
+      searchProvider: search.providerName,
       realtimeModel: config.realtimeModel,
     },
     'voice agent services ready',
@@ -108,6 +116,9 @@ export function createAppContext(config: Config): AppContext {
     metrics,
     tokens,
     health,
+    search,
+    sessions: store,
+    limits,
     instanceId,
     connectSources: realtimeConnectSources(config.openaiBaseUrl),
     async close() {

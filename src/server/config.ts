@@ -74,6 +74,17 @@ const envSchema = z
     TIER_CACHE_SECONDS: int(1, 86_400, 300),
     UPSTREAM_TIMEOUT_MS: int(100, 120_000, 10_000),
     SLOW_RESPONSE_MS: int(1, 600_000, 1_000),
+    SEARCH_PROVIDER: optionalString.transform((v) => v ?? 'auto').pipe(z.enum(['auto', 'openai', 'searxng', 'knowledge'])),
+    SEARXNG_URL: optionalString
+      .pipe(z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).optional())
+      .transform((v) => v?.replace(/\/+$/, '')),
+    OPENAI_SEARCH_MODEL: optionalString
+      .transform((v) => v ?? 'gpt-5.4')
+      .pipe(z.string().regex(/^[\w.:-]+$/, 'must be a model id')),
+    SEARCH_CACHE_SECONDS: int(0, 86_400, 600),
+    SEARCH_TIMEOUT_MS: int(100, 60_000, 8_000),
+    SEARCH_RATE_LIMIT_PER_SESSION_PER_MINUTE: int(1, 1_000_000, 10),
+    SEARCH_RATE_LIMIT_PER_IP_PER_MINUTE: int(1, 1_000_000, 30),
     REDIS_URL: optionalString.pipe(
       z.url({ protocol: /^rediss?$/, message: 'must be a redis:// or rediss:// URL' }).optional(),
     ),
@@ -87,6 +98,12 @@ const envSchema = z
     NODE_ENV: optionalString,
   })
   .superRefine((env, ctx) => {
+    if (env.SEARCH_PROVIDER === 'searxng' && !env.SEARXNG_URL) {
+      ctx.addIssue({ code: 'custom', path: ['SEARXNG_URL'], message: 'is required when SEARCH_PROVIDER=searxng' });
+    }
+    if (env.SEARCH_PROVIDER === 'openai' && !env.OPENAI_API_KEY) {
+      ctx.addIssue({ code: 'custom', path: ['OPENAI_API_KEY'], message: 'is required when SEARCH_PROVIDER=openai' });
+    }
     if (env.REDIS_URL && !env.SESSION_SECRET) {
       ctx.addIssue({
         code: 'custom',
@@ -117,6 +134,13 @@ export interface Config {
   tierCacheSeconds: number;
   upstreamTimeoutMs: number;
   slowResponseMs: number;
+  searchProvider: 'auto' | 'openai' | 'searxng' | 'knowledge';
+  searxngUrl: string | undefined;
+  openaiSearchModel: string;
+  searchCacheSeconds: number;
+  searchTimeoutMs: number;
+  searchRateLimitPerSessionPerMinute: number;
+  searchRateLimitPerIpPerMinute: number;
   redisUrl: string | undefined;
   sessionSecret: Uint8Array;
   /** True when SESSION_SECRET was not set and a random per-process key is used. */
@@ -163,6 +187,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     tierCacheSeconds: e.TIER_CACHE_SECONDS,
     upstreamTimeoutMs: e.UPSTREAM_TIMEOUT_MS,
     slowResponseMs: e.SLOW_RESPONSE_MS,
+    searchProvider: e.SEARCH_PROVIDER,
+    searxngUrl: e.SEARXNG_URL,
+    openaiSearchModel: e.OPENAI_SEARCH_MODEL,
+    searchCacheSeconds: e.SEARCH_CACHE_SECONDS,
+    searchTimeoutMs: e.SEARCH_TIMEOUT_MS,
+    searchRateLimitPerSessionPerMinute: e.SEARCH_RATE_LIMIT_PER_SESSION_PER_MINUTE,
+    searchRateLimitPerIpPerMinute: e.SEARCH_RATE_LIMIT_PER_IP_PER_MINUTE,
     redisUrl: e.REDIS_URL,
     sessionSecret: e.SESSION_SECRET ? new TextEncoder().encode(e.SESSION_SECRET) : randomBytes(32),
     sessionSecretIsEphemeral: !e.SESSION_SECRET,

@@ -47,6 +47,41 @@ const health: Handler = async (_req, app) => {
   return jsonResult(result, result.status === 'unhealthy' ? 503 : 200);
 };
 
+// Control characters (C0, DEL, C1) are stripped; what remains must be 1–500 characters.
+const CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f]/g;
+const searchBody = z
+  .object({
+    query: z
+      .string({ error: 'query is required' })
+      .transform((q) => q.replace(CONTROL_CHARS, ' ').replace(/\s+/g, ' ').trim())
+      .pipe(z.string().min(1, 'query must not be empty').max(500, 'query must be at most 500 characters')),
+    sessionId: sessionIdBody.shape.sessionId,
+  })
+  .strict();
+
+/**
+ * The coach's `web_search` tool. Only live sessions may search: this must never become an open proxy
+ * that spends the server's key. Limited per session and per IP.
+ */
+const responsesSearch: Handler = async (req, app) => {
+  const { query, sessionId } = await readJsonBody(req, searchBody);
+  const session = await app.sessions.get(sessionId);
+  if (!session) throw new ApiError(404, 'session_not_found', 'This session has ended or expired. Start a new session to search.');
+  // Checked one after the other: a request refused for its session does not also spend the IP's budget.
+  for (const [check, limit] of [
+    [() => app.limits.searchPerSession(sessionId), 'search_session'],
+    [() => app.limits.searchPerIp(req.ip), 'search_ip'],
+  ] as const) {
+    const decision = await check();
+    if (!decision.allowed) {
+      app.metrics.rateLimitHits.inc({ limit });
+      app.logger.warn({ event: 'rateLimitExceeded', ip: req.ip, attempts: decision.limit + 1, endpoint: 'responses-search', limit }, 'rateLimitExceeded');
+      throw new ApiError(429, 'rate_limited', 'Too many searches right now. Please wait a moment.', { 'Retry-After': String(decision.retryAfterSeconds) }, { retryAfter: decision.retryAfterSeconds });
+    }
+  }
+  return jsonResult(await app.search.search(query));
+};
+
 function bearerMatches(header: string | null, expected: string): boolean {
   const given = Buffer.from(header?.match(/^Bearer\s+(.+)$/i)?.[1] ?? '');
   const want = Buffer.from(expected);
@@ -74,6 +109,7 @@ export const API_ROUTES: Readonly<Record<string, RouteMethods>> = {
   '/api/voice-agent/refresh': { POST: refresh },
   '/api/voice-agent/end-session': { POST: endSession },
   '/api/voice-agent/health': { GET: health, HEAD: health },
+  '/api/voice-agent/responses-search': { POST: responsesSearch },
   '/metrics': { GET: metrics },
 };
 

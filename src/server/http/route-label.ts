@@ -9,6 +9,7 @@ const KNOWN = new Set([
   '/api/voice-agent/refresh',
   '/api/voice-agent/end-session',
   '/api/voice-agent/health',
+  '/api/voice-agent/responses-search',
 ]);
 
 export function routeLabel(pathname: string): string {

@@ -14,9 +14,12 @@ export interface RateLimits {
   perIp(ip: string): Promise<LimitDecision>;        // RATE_LIMIT_PER_IP_PER_MINUTE token+refresh requests per IP per 60 s, shared via Redis
   instanceTokens(): Promise<LimitDecision>;         // MAX_TOKENS_PER_MINUTE tokens minted by THIS instance per 60 s (memory only)
   upstreamCalls(): Promise<LimitDecision>;          // API_RATE_LIMIT_PER_MINUTE upstream OpenAI calls per 60 s across all instances (Redis key, insurance in memory)
+  searchPerSession(sessionId: string): Promise<LimitDecision>; // SEARCH_RATE_LIMIT_PER_SESSION_PER_MINUTE, shared
+  searchPerIp(ip: string): Promise<LimitDecision>;   // SEARCH_RATE_LIMIT_PER_IP_PER_MINUTE, shared
 }
 
-export type RateLimitsConfig = Pick<Config, 'rateLimitPerIpPerMinute' | 'maxTokensPerMinute' | 'apiRateLimitPerMinute'>;
+export type RateLimitsConfig = Pick<Config, 'rateLimitPerIpPerMinute' | 'maxTokensPerMinute' | 'apiRateLimitPerMinute'> &
+  Partial<Pick<Config, 'searchRateLimitPerSessionPerMinute' | 'searchRateLimitPerIpPerMinute'>>;
 
 const WINDOW_SECONDS = 60;
 /** A persistent limiter fault would otherwise log on every request. */
@@ -31,10 +34,14 @@ export function createRateLimits(config: RateLimitsConfig, redis?: Redis, logger
     logger,
   );
   const upstream = guarded('upstreamCalls', sharedLimiter('va:rl:api', config.apiRateLimitPerMinute, redis), logger);
+  const searchSession = guarded('searchPerSession', sharedLimiter('va:rl:ss', config.searchRateLimitPerSessionPerMinute ?? 10, redis), logger);
+  const searchIp = guarded('searchPerIp', sharedLimiter('va:rl:si', config.searchRateLimitPerIpPerMinute ?? 30, redis), logger);
   return {
     perIp: (ip) => perIp(ip),
     instanceTokens: () => tokens('instance'),
     upstreamCalls: () => upstream('all'),
+    searchPerSession: (sessionId) => searchSession(sessionId),
+    searchPerIp: (ip) => searchIp(ip),
   };
 }
 

@@ -103,6 +103,12 @@ export function createMetrics() {
     labelNames: ['provider', 'outcome'] as const,
     registers: [registry],
   });
+  const searchCache = new Counter({
+    name: 'voice_agent_search_cache_total',
+    help: 'Search cache lookups, by result (hit or miss).',
+    labelNames: ['result'] as const,
+    registers: [registry],
+  });
   const conversationTurns = new Histogram({
     name: 'voice_agent_conversation_turns',
     help: 'Client-reported turns per conversation (conversationLength).',
@@ -151,6 +157,7 @@ export function createMetrics() {
     webrtcConnectionSeconds,
     searchResponseSeconds,
     searchRequests,
+    searchCache,
     conversationTurns,
     userEngagementSeconds,
     /** Wires the active-connections gauge to the session registry (read at scrape time). */
