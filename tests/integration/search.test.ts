@@ -3,30 +3,19 @@
  * coalesced, stale-on-error, falling back to the platform's library — against the OpenAI emulator, a
  * SearXNG-shaped fake and the real knowledge base.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startAppServer, type AppServer } from '../helpers/app-server';
-import { REALTIME_KEY, calls, startTestEmulator, type Emulator } from '../helpers/emulator';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { AppServer } from '../helpers/app-server';
+import { useServersWithEmulator } from '../helpers/server-fixture';
+import { REALTIME_KEY, calls, type Emulator } from '../helpers/emulator';
 import { startSearxngFake } from '../helpers/searxng-fake';
 
 const HIGH_RISK = 'What does the EU AI Act require for high-risk systems?';
+const fixture = useServersWithEmulator();
+const server = fixture.server;
 let emu: Emulator;
-const servers: AppServer[] = [];
-beforeAll(async () => {
-  emu = await startTestEmulator();
+beforeAll(() => {
+  emu = fixture.emu;
 });
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => s.stop()));
-  emu.reset();
-});
-afterAll(async () => {
-  await emu.close();
-});
-
-async function server(env: Record<string, string>) {
-  const s = await startAppServer({ RATE_LIMIT_PER_IP_PER_MINUTE: '1000', MAX_SESSIONS_PER_IP: '1000', ...env });
-  servers.push(s);
-  return s;
-}
 async function session(s: AppServer): Promise<string> {
   const res = await s.fetch('/api/voice-agent/token', { method: 'POST' });
   return (await res.json()).sessionId;

@@ -1,29 +1,18 @@
 /**
  * The Token Generation Flow end to end: the built server against the OpenAI emulator, in every mode.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { decodeJwt } from 'jose';
-import { startAppServer, type AppServer } from '../helpers/app-server';
-import { REALTIME_KEY, STANDARD_KEY, calls, startTestEmulator, type Emulator } from '../helpers/emulator';
+import type { AppServer } from '../helpers/app-server';
+import { LOOSE_LIMITS, useServersWithEmulator } from '../helpers/server-fixture';
+import { REALTIME_KEY, STANDARD_KEY, calls, type Emulator } from '../helpers/emulator';
 
+const fixture = useServersWithEmulator((emu) => ({ OPENAI_BASE_URL: emu.baseUrl, ...LOOSE_LIMITS }));
+const server = fixture.server;
 let emu: Emulator;
-const servers: AppServer[] = [];
-beforeAll(async () => {
-  emu = await startTestEmulator();
+beforeAll(() => {
+  emu = fixture.emu;
 });
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => s.stop()));
-  emu.reset();
-});
-afterAll(async () => {
-  await emu.close();
-});
-
-async function server(env: Record<string, string>) {
-  const s = await startAppServer({ OPENAI_BASE_URL: emu.baseUrl, RATE_LIMIT_PER_IP_PER_MINUTE: '1000', MAX_SESSIONS_PER_IP: '1000', ...env });
-  servers.push(s);
-  return s;
-}
 
 const token = (s: AppServer) => s.fetch('/api/voice-agent/token', { method: 'POST' });
 
