@@ -38,6 +38,11 @@ describe('search with the platform library (no key, no SearXNG)', () => {
     const log = await s.waitForLog((l) => l.event === 'searchCompleted');
     expect(log).toMatchObject({ provider: 'knowledge', queryLength: HIGH_RISK.length });
     expect(s.output()).not.toContain('high-risk systems?'); // the query text is not logged
+    const metrics = await (await s.fetch('/metrics')).text();
+    expect(metrics).toMatch(/voice_agent_search_requests_total\{provider="knowledge",outcome="ok"\} 1/);
+    expect(metrics).toMatch(/voice_agent_search_requests_total\{provider="knowledge",outcome="cached"\} 1/);
+    expect(metrics).toMatch(/voice_agent_search_cache_total\{result="hit"\} 1/);
+    expect(metrics).toMatch(/voice_agent_search_response_seconds_count\{provider="knowledge"\} 1/);
   });
 
   it('is only for live sessions: unknown or ended sessions get 404, never a search', async () => {

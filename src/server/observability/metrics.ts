@@ -82,17 +82,10 @@ export function createMetrics() {
     registers: [registry],
   });
 
-  // Client-reported figures (seam for the voice-client issue).
-  const webrtcConnectionSeconds = new Histogram({
-    name: 'voice_agent_webrtc_connection_seconds',
-    help: 'Client-reported time to connect the realtime transport (webrtcConnectionTime).',
-    labelNames: ['transport'] as const,
-    buckets: [0.1, 0.25, 0.5, 1, 2, 3, 5, 10],
-    registers: [registry],
-  });
+  // Web search (the coach's web_search tool, served by this server).
   const searchResponseSeconds = new Histogram({
     name: 'voice_agent_search_response_seconds',
-    help: 'Web search latency (searchResponseTime), by provider.',
+    help: 'Web search provider latency (searchResponseTime), by provider.',
     labelNames: ['provider'] as const,
     buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10],
     registers: [registry],
@@ -107,6 +100,14 @@ export function createMetrics() {
     name: 'voice_agent_search_cache_total',
     help: 'Search cache lookups, by result (hit or miss).',
     labelNames: ['result'] as const,
+    registers: [registry],
+  });
+  // Client-reported figures (seam for the voice-client issue).
+  const webrtcConnectionSeconds = new Histogram({
+    name: 'voice_agent_webrtc_connection_seconds',
+    help: 'Client-reported time to connect the realtime transport (webrtcConnectionTime).',
+    labelNames: ['transport'] as const,
+    buckets: [0.1, 0.25, 0.5, 1, 2, 3, 5, 10],
     registers: [registry],
   });
   const conversationTurns = new Histogram({
