@@ -5,7 +5,7 @@
  * the platform's library, saying so. Logs carry the query length, never its text.
  */
 import { createHash } from 'node:crypto';
-import type { Logger } from '../observability/logger';
+import { maskSecrets, type Logger } from '../observability/logger';
 import type { Metrics } from '../observability/metrics';
 import { ApiError } from '../http/api-error';
 import { normaliseSearchQuery, type SearchCache } from './search-cache';
@@ -68,7 +68,7 @@ export function createSearchService(deps: SearchServiceDeps) {
   function note(failure: SearchProviderError, action: string) {
     deps.metrics.apiErrors.inc({ service: `search.${failure.provider}`, status: String(failure.status ?? 0) });
     deps.logger.warn(
-      { event: 'apiError', service: `search.${failure.provider}`, error: `${failure.kind}: ${failure.message}`, statusCode: failure.status ?? 0, action },
+      { event: 'apiError', service: `search.${failure.provider}`, error: maskSecrets(`${failure.kind}: ${failure.message}`), statusCode: failure.status ?? 0, action },
       'apiError',
     );
   }
