@@ -3,23 +3,13 @@ import OpenAI from 'openai';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Response as ResponsesResponse } from 'openai/resources/responses/responses';
 import { createOpenAISearchProvider, readResponse } from '../../../src/server/search/providers/openai-search-provider';
-import { SearchProviderError, type SearchProvider } from '../../../src/server/search/search-types';
+import type { SearchProvider } from '../../../src/server/search/search-types';
+import { failure, signal, words } from './provider-test-support';
 import { REALTIME_KEY, startTestEmulator, type Emulator } from '../../helpers/emulator';
 
 let emu: Emulator;
 let provider: SearchProvider;
 const QUESTION = 'What does the EU AI Act require for high-risk systems?';
-const signal = () => new AbortController().signal;
-const words = (s: string) => s.split(/\s+/).filter(Boolean).length;
-
-async function failure(p: Promise<unknown>): Promise<SearchProviderError> {
-  const error = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(SearchProviderError);
-  return error as SearchProviderError;
-}
 
 beforeAll(async () => {
   emu = await startTestEmulator();

@@ -2,22 +2,12 @@
 import { createServer } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { NOTHING_FOUND_ANSWER, createSearxngSearchProvider } from '../../../src/server/search/providers/searxng-search-provider';
-import { SearchProviderError, type SearchProvider } from '../../../src/server/search/search-types';
+import type { SearchProvider } from '../../../src/server/search/search-types';
+import { failure, signal, words } from './provider-test-support';
 import { startSearxngFake, type SearxngFake } from '../../helpers/searxng-fake';
 
 let fake: SearxngFake;
 let provider: SearchProvider;
-const signal = () => new AbortController().signal;
-const words = (s: string) => s.split(/\s+/).filter(Boolean).length;
-
-async function failure(p: Promise<unknown>): Promise<SearchProviderError> {
-  const error = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(SearchProviderError);
-  return error as SearchProviderError;
-}
 
 beforeAll(async () => {
   fake = await startSearxngFake();
