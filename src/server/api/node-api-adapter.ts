@@ -50,7 +50,6 @@ function bodyOf(req: IncomingMessage): AsyncIterable<Uint8Array> {
         }
       } finally {
         req.off('data', onData).off('end', onEnd).off('error', onError);
-        req.resume(); // discard anything unread; the response says Connection: close when it matters
       }
     },
   };
@@ -71,8 +70,39 @@ export function toApiRequest(req: IncomingMessage, pathname: string): ApiRequest
   };
 }
 
+/** How much of an unread request body we discard so the client can read our answer (e.g. a 413). */
+const MAX_DRAIN_BYTES = 1024 * 1024;
+const MAX_DRAIN_MS = 2_000;
+
+/**
+ * Reads and discards what is left of the request body, within bounds. A client still sending when we
+ * close gets EPIPE/ECONNRESET instead of our 413; after a full drain the connection can even be reused.
+ * Resolves false when the bounds were hit (the caller then closes the connection).
+ */
+function drain(req: IncomingMessage): Promise<boolean> {
+  if (req.complete) return Promise.resolve(true);
+  return new Promise((resolve) => {
+    let seen = 0;
+    const finish = (ended: boolean) => {
+      clearTimeout(timer);
+      req.off('data', onData).off('end', onEnd).off('error', onError);
+      resolve(ended);
+    };
+    const onData = (chunk: Buffer) => {
+      seen += chunk.byteLength;
+      if (seen > MAX_DRAIN_BYTES) finish(false);
+    };
+    const onEnd = () => finish(true);
+    const onError = () => finish(false);
+    const timer = setTimeout(() => finish(false), MAX_DRAIN_MS);
+    req.on('data', onData).once('end', onEnd).once('error', onError);
+    req.resume();
+  });
+}
+
 export async function serveApi(req: IncomingMessage, res: ServerResponse, pathname: string, app: AppContext): Promise<void> {
   const result = await handleApiRequest(toApiRequest(req, pathname), app);
+  if (!(await drain(req))) result.headers.Connection = 'close';
   res.writeHead(result.status, result.headers);
   res.end(result.body ?? undefined);
 }

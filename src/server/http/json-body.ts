@@ -30,9 +30,8 @@ async function readLimited(request: ApiRequest, limit: number): Promise<string> 
 }
 
 function tooLarge(limit: number): ApiError {
-  // The rest of the body is never read: close the connection so the client cannot reuse a socket
-  // that still has unread request bytes in it.
-  return new ApiError(413, 'payload_too_large', `Request body must be at most ${limit / 1024} KB.`, { Connection: 'close' });
+  // The rest of the body is left to the server adapter, which drains it (bounded) before answering.
+  return new ApiError(413, 'payload_too_large', `Request body must be at most ${limit / 1024} KB.`);
 }
 
 /**
