@@ -9,6 +9,7 @@ import { isApiPath } from './server/api/api-routes';
 import { isLoopback, normaliseIp } from './server/http/client-ip';
 import { withFinalHeaders } from './server/http/response-headers';
 import { routeLabel } from './server/http/route-label';
+import { devSearchServerUrl } from './server/search-server/page-search-routing';
 
 export const onRequest = defineMiddleware(async (context, next) => {
   const { request, url } = context;
@@ -34,7 +35,9 @@ export const onRequest = defineMiddleware(async (context, next) => {
     }
   }
 
-  const final = withFinalHeaders(response, { https, connectSources: app.connectSources });
+  // In development the browser may probe and use the standalone search server (`npm run search-server`).
+  const connectSources = import.meta.env.DEV ? [...app.connectSources, devSearchServerUrl(config)] : app.connectSources;
+  const final = withFinalHeaders(response, { https, connectSources });
   const seconds = (performance.now() - started) / 1000;
   const route = routeLabel(url.pathname);
   metrics.httpRequestSeconds.observe({ route, method: request.method, status: String(final.status) }, seconds);

@@ -17,7 +17,7 @@ import { createMemoryTierCache, createRedisTierCache } from './openai/tier-cache
 import { createTierDetector } from './openai/tier-detector';
 import { createTokenService, type TokenService } from './tokens/token-service';
 import { createHealthService, type HealthService } from './health/health-service';
-import { realtimeConnectSources } from './http/security-headers';
+import { realtimeConnectSources, searchConnectSources } from './http/security-headers';
 import { createConfiguredSearchService } from './search/create-search-service';
 import type { SearchService } from './search/search-service';
 import type { SessionStore } from './sessions/session-store';
@@ -32,7 +32,10 @@ export interface AppContext {
   sessions: SessionStore;
   limits: RateLimits;
   instanceId: string;
+  /** Page `connect-src` additions: the realtime upstream and, when configured, the search endpoint's origin. */
   connectSources: string[];
+  /** Whether shared state (Redis) is reachable right now; undefined when none is configured. */
+  sharedStateHealthy: (() => boolean) | undefined;
   close(): Promise<void>;
 }
 
@@ -120,7 +123,8 @@ export function createAppContext(config: Config): AppContext {
     sessions: store,
     limits,
     instanceId,
-    connectSources: realtimeConnectSources(config.openaiBaseUrl),
+    connectSources: [...realtimeConnectSources(config.openaiBaseUrl), ...searchConnectSources(config.publicSearchApiUrl)],
+    sharedStateHealthy,
     async close() {
       await store.close();
       if (redis) await redis.quit().catch(() => redis.disconnect());

@@ -39,6 +39,19 @@ const origin = z.string().transform((value, ctx) => {
   return z.NEVER;
 });
 
+/** An absolute http(s) URL, or a same-origin path (`/…`, not the protocol-relative `//host`). */
+const publicSearchUrl = z.string().refine(
+  (value) => {
+    if (value.startsWith('/')) return !value.startsWith('//') && !/[\s\\]/.test(value);
+    try {
+      return ['http:', 'https:'].includes(new URL(value).protocol);
+    } catch {
+      return false;
+    }
+  },
+  { message: 'must be an http(s) URL or a path starting with /' },
+);
+
 const envSchema = z
   .object({
     HOST: optionalString.transform((v) => v ?? '127.0.0.1'),
@@ -85,6 +98,11 @@ const envSchema = z
     SEARCH_TIMEOUT_MS: int(100, 60_000, 8_000),
     SEARCH_RATE_LIMIT_PER_SESSION_PER_MINUTE: int(1, 1_000_000, 10),
     SEARCH_RATE_LIMIT_PER_IP_PER_MINUTE: int(1, 1_000_000, 30),
+    // Where the browser sends the coach's searches in production; unset = the built-in route.
+    PUBLIC_SEARCH_API_URL: optionalString.pipe(publicSearchUrl.optional()),
+    // The standalone development search server (`npm run search-server`).
+    SEARCH_SERVER_HOST: optionalString.transform((v) => v ?? '127.0.0.1'),
+    SEARCH_SERVER_PORT: int(0, 65535, 3001),
     REDIS_URL: optionalString.pipe(
       z.url({ protocol: /^rediss?$/, message: 'must be a redis:// or rediss:// URL' }).optional(),
     ),
@@ -141,6 +159,10 @@ export interface Config {
   searchTimeoutMs: number;
   searchRateLimitPerSessionPerMinute: number;
   searchRateLimitPerIpPerMinute: number;
+  /** Search endpoint the page hands the browser (absolute URL or same-origin path); undefined = built-in route. */
+  publicSearchApiUrl: string | undefined;
+  searchServerHost: string;
+  searchServerPort: number;
   redisUrl: string | undefined;
   sessionSecret: Uint8Array;
   /** True when SESSION_SECRET was not set and a random per-process key is used. */
@@ -194,6 +216,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     searchTimeoutMs: e.SEARCH_TIMEOUT_MS,
     searchRateLimitPerSessionPerMinute: e.SEARCH_RATE_LIMIT_PER_SESSION_PER_MINUTE,
     searchRateLimitPerIpPerMinute: e.SEARCH_RATE_LIMIT_PER_IP_PER_MINUTE,
+    publicSearchApiUrl: e.PUBLIC_SEARCH_API_URL,
+    searchServerHost: e.SEARCH_SERVER_HOST,
+    searchServerPort: e.SEARCH_SERVER_PORT,
     redisUrl: e.REDIS_URL,
     sessionSecret: e.SESSION_SECRET ? new TextEncoder().encode(e.SESSION_SECRET) : randomBytes(32),
     sessionSecretIsEphemeral: !e.SESSION_SECRET,

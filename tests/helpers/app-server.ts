@@ -1,6 +1,7 @@
 /**
  * Starts the BUILT server (`dist/server/entry.mjs`) as a real process on a free port and collects its
- * JSON log lines, so integration tests talk HTTP to exactly what users run.
+ * JSON log lines, so integration tests talk HTTP to exactly what users run. `startSearchServer` does
+ * the same for the standalone search server, through the very command `npm run search-server` runs.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -8,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const ENTRY = `${ROOT}dist/server/entry.mjs`;
+export const SEARCH_SERVER_SCRIPT = `${ROOT}scripts/search-server.mjs`;
 
 export interface AppServer {
   url: string;
@@ -42,7 +44,16 @@ export function baseEnv(extra: Record<string, string | undefined> = {}): Record<
 
 export async function startAppServer(env: Record<string, string | undefined> = {}, timeoutMs = 20_000): Promise<AppServer> {
   assertBuilt();
-  const child = spawn(process.execPath, [ENTRY], { env: baseEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
+  return startServerProcess(ENTRY, baseEnv(env), timeoutMs);
+}
+
+/** `npm run search-server` on a free port (SEARCH_SERVER_PORT=0 unless given). */
+export function startSearchServer(env: Record<string, string | undefined> = {}, timeoutMs = 20_000): Promise<AppServer> {
+  return startServerProcess(SEARCH_SERVER_SCRIPT, baseEnv({ SEARCH_SERVER_PORT: '0', ...env }), timeoutMs);
+}
+
+async function startServerProcess(script: string, env: Record<string, string>, timeoutMs: number): Promise<AppServer> {
+  const child = spawn(process.execPath, [script], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   const logs: Array<Record<string, unknown>> = [];
   let raw = '';
   let buffered = '';
@@ -110,9 +121,9 @@ export async function startAppServer(env: Record<string, string | undefined> = {
 }
 
 /** Runs the built server expecting it to exit (e.g. a configuration error); returns code and output. */
-export async function runAppServerExpectingExit(env: Record<string, string | undefined>, timeoutMs = 15_000) {
-  assertBuilt();
-  const child = spawn(process.execPath, [ENTRY], { env: baseEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
+export async function runAppServerExpectingExit(env: Record<string, string | undefined>, timeoutMs = 15_000, script = ENTRY) {
+  if (script === ENTRY) assertBuilt();
+  const child = spawn(process.execPath, [script], { env: baseEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout!.on('data', (c: Buffer) => (output += c.toString()));
   child.stderr!.on('data', (c: Buffer) => (output += c.toString()));

@@ -10,6 +10,7 @@
  * Same result (server HTML first, then the same React tree hydrated on load), no inline code.
  */
 import { createRoot, hydrateRoot } from 'react-dom/client';
+import { parseSearchRouting } from '../../lib/voice-agent/api/search-endpoint';
 import CoachConsole from './components/CoachConsole';
 import { COACH_CONSOLE_ROOT_ID } from './constants';
 
@@ -17,9 +18,11 @@ export function mountCoachConsole(): void {
   const container = document.getElementById(COACH_CONSOLE_ROOT_ID);
   if (!container || container.dataset.mounted === 'true') return;
   container.dataset.mounted = 'true';
+  // Where searches may go (set by the page from runtime config); anything unsafe in it is dropped.
+  const searchRouting = parseSearchRouting(container.dataset.searchRouting);
   if (container.firstElementChild) {
-    hydrateRoot(container, <CoachConsole />);
+    hydrateRoot(container, <CoachConsole searchRouting={searchRouting} />);
   } else {
-    createRoot(container).render(<CoachConsole />);
+    createRoot(container).render(<CoachConsole searchRouting={searchRouting} />);
   }
 }

@@ -4,14 +4,10 @@
  */
 import { timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
-import type { AppContext } from '../app-context';
 import { ApiError, errorResult, jsonResult } from '../http/api-error';
 import { readJsonBody } from '../http/json-body';
 import { isWellFormedSessionId } from '../sessions/session-id';
-import type { ApiRequest, ApiResponse } from './api-types';
-
-type Handler = (req: ApiRequest, app: AppContext) => Promise<ApiResponse>;
-export type RouteMethods = Readonly<Record<string, Handler>>;
+import type { Handler, RouteMethods } from './api-types';
 
 const sessionIdBody = z
   .object({
@@ -63,7 +59,7 @@ const searchBody = z
  * The coach's `web_search` tool. Only live sessions may search: this must never become an open proxy
  * that spends the server's key. Limited per session and per IP.
  */
-const responsesSearch: Handler = async (req, app) => {
+export const responsesSearch: Handler = async (req, app) => {
   const { query, sessionId } = await readJsonBody(req, searchBody);
   const session = await app.sessions.get(sessionId);
   if (!session) throw new ApiError(404, 'session_not_found', 'This session has ended or expired. Start a new session to search.');
@@ -88,7 +84,7 @@ function bearerMatches(header: string | null, expected: string): boolean {
   return given.length === want.length && timingSafeEqual(given, want);
 }
 
-const metrics: Handler = async (req, app) => {
+export const metrics: Handler = async (req, app) => {
   const { metricsToken } = app.config;
   if (metricsToken && !bearerMatches(req.header('authorization'), metricsToken)) {
     return errorResult(

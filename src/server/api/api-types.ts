@@ -4,6 +4,9 @@
  * cost more CPU per token than the whole bare handler, docs/benchmarks.md); `astro dev` serves the same
  * handlers through a catch-all route (web-api-adapter.ts).
  */
+import type { AppContext } from '../app-context';
+import type { Config } from '../config';
+import type { CorsPolicy } from '../http/cors';
 export interface ApiRequest {
   method: string;
   pathname: string;
@@ -21,4 +24,22 @@ export interface ApiResponse {
   status: number;
   headers: Record<string, string>;
   body: string | null;
+}
+
+export type Handler = (req: ApiRequest, app: AppContext) => Promise<ApiResponse>;
+/** HTTP method → handler for one path. */
+export type RouteMethods = Readonly<Record<string, Handler>>;
+
+/**
+ * One HTTP API served through the shared pipeline (handle-api-request.ts): the app's API, or the
+ * standalone search server's.
+ */
+export interface ApiSurface {
+  routes: Readonly<Record<string, RouteMethods>>;
+  /** Whether CORS rules apply to this path (not to the Prometheus scrape). */
+  corsChecked(pathname: string): boolean;
+  /** Bounded label for metrics and logs. */
+  label(pathname: string): string;
+  /** Which origins may call it (the app: its own origin + ALLOWED_ORIGINS). */
+  corsPolicy(config: Config): CorsPolicy;
 }

@@ -10,14 +10,22 @@ import { checkOrigin, corsHeaders, ownOrigin, preflightHeaders } from '../http/c
 import { apiSecurityHeaders } from '../http/security-headers';
 import { routeLabel } from '../http/route-label';
 import { API_ROUTES } from './api-routes';
-import type { ApiRequest, ApiResponse } from './api-types';
+import type { ApiRequest, ApiResponse, ApiSurface } from './api-types';
 
-export async function handleApiRequest(req: ApiRequest, app: AppContext): Promise<ApiResponse> {
+/** The app's own API: `/api/*` (CORS-checked, unknown paths included) and `/metrics`. */
+export const APP_API: ApiSurface = {
+  routes: API_ROUTES,
+  corsChecked: (pathname) => pathname.startsWith('/api/'),
+  label: routeLabel,
+  corsPolicy: (config) => ({ allowedOrigins: config.allowedOrigins, siteUrl: config.siteUrl }),
+};
+
+export async function handleApiRequest(req: ApiRequest, app: AppContext, surface: ApiSurface = APP_API): Promise<ApiResponse> {
   const started = performance.now();
   let cors: Record<string, string> | undefined;
   let response: ApiResponse;
   try {
-    const routed = await route(req, app, (headers) => (cors = headers));
+    const routed = await route(req, app, surface, (headers) => (cors = headers));
     response = routed;
   } catch (error) {
     if (!(error instanceof ApiError)) app.logger.error({ event: 'unhandledError', err: error, path: req.pathname }, 'unhandled error');
@@ -28,7 +36,7 @@ export async function handleApiRequest(req: ApiRequest, app: AppContext): Promis
   response.headers['Cache-Control'] = 'no-store';
 
   const seconds = (performance.now() - started) / 1000;
-  const label = routeLabel(req.pathname);
+  const label = surface.label(req.pathname);
   app.metrics.httpRequestSeconds.observe({ route: label, method: req.method, status: String(response.status) }, seconds);
   if (seconds * 1000 >= app.config.slowResponseMs) {
     app.logger.warn({ event: 'slowResponse', endpoint: label, duration: Math.round(seconds * 1000), status: response.status }, 'slowResponse');
@@ -36,19 +44,21 @@ export async function handleApiRequest(req: ApiRequest, app: AppContext): Promis
   return response;
 }
 
-async function route(req: ApiRequest, app: AppContext, setCors: (h: Record<string, string>) => void): Promise<ApiResponse> {
+async function route(
+  req: ApiRequest,
+  app: AppContext,
+  surface: ApiSurface,
+  setCors: (h: Record<string, string>) => void,
+): Promise<ApiResponse> {
   const { config, logger, metrics } = app;
   if (config.requireHttps && req.protocol !== 'https' && !isLoopback(req.ip)) {
     return errorResult(new ApiError(403, 'https_required', 'This API is only available over HTTPS.'));
   }
-  const methods = API_ROUTES[req.pathname];
+  const methods = surface.routes[req.pathname];
   const allowed = methods ? Object.keys(methods) : ['GET', 'POST'];
 
-  if (req.pathname.startsWith('/api/')) {
-    const verdict = checkOrigin(req.header('origin'), ownOrigin(req.protocol, req.header('host')), {
-      allowedOrigins: config.allowedOrigins,
-      siteUrl: config.siteUrl,
-    });
+  if (surface.corsChecked(req.pathname)) {
+    const verdict = checkOrigin(req.header('origin'), ownOrigin(req.protocol, req.header('host')), surface.corsPolicy(config));
     if (verdict.kind === 'denied') {
       metrics.corsViolations.inc();
       logger.warn({ event: 'corsViolation', origin: verdict.origin.slice(0, 200), ip: req.ip, path: req.pathname }, 'corsViolation');

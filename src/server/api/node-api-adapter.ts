@@ -6,7 +6,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AppContext } from '../app-context';
 import { normaliseIp } from '../http/client-ip';
-import type { ApiRequest } from './api-types';
+import type { ApiRequest, ApiSurface } from './api-types';
 import { handleApiRequest } from './handle-api-request';
 
 /**
@@ -100,8 +100,14 @@ function drain(req: IncomingMessage): Promise<boolean> {
   });
 }
 
-export async function serveApi(req: IncomingMessage, res: ServerResponse, pathname: string, app: AppContext): Promise<void> {
-  const result = await handleApiRequest(toApiRequest(req, pathname), app);
+export async function serveApi(
+  req: IncomingMessage,
+  res: ServerResponse,
+  pathname: string,
+  app: AppContext,
+  surface?: ApiSurface,
+): Promise<void> {
+  const result = await handleApiRequest(toApiRequest(req, pathname), app, surface);
   if (!(await drain(req))) result.headers.Connection = 'close';
   res.writeHead(result.status, result.headers);
   res.end(result.body ?? undefined);

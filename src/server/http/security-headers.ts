@@ -54,6 +54,12 @@ export function realtimeConnectSources(openaiBaseUrl: string): string[] {
   return [url.origin, `${wsScheme}//${url.host}`];
 }
 
+/** The origin of a cross-origin search endpoint (PUBLIC_SEARCH_API_URL); a same-origin path needs nothing. */
+export function searchConnectSources(publicSearchApiUrl: string | undefined): string[] {
+  if (!publicSearchApiUrl || publicSearchApiUrl.startsWith('/')) return [];
+  return [new URL(publicSearchApiUrl).origin];
+}
+
 const API_HEADERS = securityHeaders({ https: false, connectSources: [], scriptHashes: [], isApi: true });
 const API_HEADERS_HTTPS = securityHeaders({ https: true, connectSources: [], scriptHashes: [], isApi: true });
 

@@ -5,18 +5,25 @@
  * got, any warnings, a countdown to token expiry and API errors in plain words. The token is never
  * displayed or logged: the UI only says "token received".
  *
+ * While a session is active it also shows the "Check a fact" panel (SearchPanel); where its searches
+ * go is decided by the search client from `searchRouting` (the page's `data-search-routing`).
+ *
  * Test hooks: coach-mode (exactly the mode string), coach-status, coach-warnings, coach-error,
- * start-session, end-session.
+ * start-session, end-session (and SearchPanel's search-*).
  */
-import type { MouseEvent } from 'react';
+import { useMemo, type MouseEvent } from 'react';
 import { CircleCheck, LoaderCircle, Play, RotateCcw, Square } from 'lucide-react';
+import { createSearchClient } from '../../../lib/voice-agent/api/search-client';
+import type { SearchRouting } from '../../../lib/voice-agent/api/search-endpoint';
 import { useCoachSession } from '../hooks/use-coach-session';
 import { useNow } from '../hooks/use-now';
+import { useSearch } from '../hooks/use-search';
 import type { CoachState } from '../types';
 import { describeFailure } from '../utils/describe-failure';
 import { MODE_COPY } from '../utils/mode-copy';
 import { FailurePanel } from './FailurePanel';
 import { ModePanel } from './ModePanel';
+import { SearchPanel } from './SearchPanel';
 import { SessionCountdown } from './SessionCountdown';
 import { WarningsList } from './WarningsList';
 
@@ -54,10 +61,24 @@ const buttonBase =
 const primaryButton = `${buttonBase} bg-accent text-accent-ink shadow-sm hover:bg-accent-hover aria-disabled:cursor-not-allowed aria-disabled:opacity-60 aria-disabled:hover:bg-accent`;
 const secondaryButton = `${buttonBase} border border-line-strong bg-surface text-ink hover:bg-surface-sunken disabled:cursor-not-allowed disabled:opacity-60`;
 
-export default function CoachConsole() {
+const NO_SEARCH_ROUTING: SearchRouting = {};
+
+interface Props {
+  /** Where searches may go (parsed from the page's `data-search-routing`); default: the built-in route. */
+  searchRouting?: SearchRouting;
+}
+
+export default function CoachConsole({ searchRouting = NO_SEARCH_ROUTING }: Props) {
   const { state, start, end, markExpired } = useCoachSession();
 
   const session = state.phase === 'active' || state.phase === 'expired' || state.phase === 'ending' ? state.session : undefined;
+  const liveSessionId = state.phase === 'active' ? state.session.sessionId : undefined;
+
+  // One client per routing (the endpoint is decided lazily, never during render).
+  const { configuredUrl, devServerUrl } = searchRouting;
+  const searchClient = useMemo(() => createSearchClient({ configuredUrl, devServerUrl }), [configuredUrl, devServerUrl]);
+  const searchLog = useSearch(searchClient, liveSessionId);
+
   const retryAtLocal = state.phase === 'error' ? state.retryAtLocal : undefined;
   const now = useNow(retryAtLocal !== undefined);
   const retryInMs = retryAtLocal !== undefined ? Math.max(0, retryAtLocal - now) : undefined;
@@ -137,6 +158,8 @@ export default function CoachConsole() {
         )}
 
         {session && session.warnings.length > 0 && <WarningsList warnings={session.warnings} />}
+
+        {liveSessionId && <SearchPanel entries={searchLog.entries} busy={searchLog.busy} onSearch={searchLog.search} />}
 
         {state.phase === 'error' && <FailurePanel failure={state.failure} retryInMs={retryInMs} />}
       </div>

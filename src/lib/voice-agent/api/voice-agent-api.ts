@@ -84,18 +84,26 @@ export function endSessionOnUnload(sessionId: string): boolean {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Internals
+// Internals (`call` is shared with the other browser clients of this API, e.g. the search client)
 
-type Parser<T> = (body: unknown) => T | null;
+/** Turns a parsed JSON body (or `undefined` for none) into the expected shape, or `null` if it is not. */
+export type Parser<T> = (body: unknown) => T | null;
 
-interface CallInit {
+export interface CallInit {
   method: 'GET' | 'POST';
   body?: unknown;
   /** Non-2xx statuses whose body is still parsed as a success (when it has the right shape). */
   acceptStatus?: readonly number[];
+  /** The fetch to use (tests inject one). Default: the global `fetch`. */
+  fetch?: typeof fetch;
 }
 
-async function call<T>(url: string, init: CallInit, parse: Parser<T>, options: RequestOptions = {}): Promise<ApiResult<T>> {
+/**
+ * One JSON request as an `ApiResult`: timeout, caller abort, the API's error shape, `Retry-After` and
+ * shape checking via `parse`. Never throws. Sends cookies only to the page's own origin.
+ */
+export async function call<T>(url: string, init: CallInit, parse: Parser<T>, options: RequestOptions = {}): Promise<ApiResult<T>> {
+  const doFetch = init.fetch ?? fetch;
   const controller = new AbortController();
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   let timedOut = false;
@@ -104,12 +112,14 @@ async function call<T>(url: string, init: CallInit, parse: Parser<T>, options: R
     controller.abort();
   }, timeoutMs);
   const onCallerAbort = () => controller.abort();
-  options.signal?.addEventListener('abort', onCallerAbort, { once: true });
+  // An already-aborted signal never fires 'abort': cancel right away.
+  if (options.signal?.aborted) controller.abort();
+  else options.signal?.addEventListener('abort', onCallerAbort, { once: true });
 
   try {
     let response: Response;
     try {
-      response = await fetch(url, {
+      response = await doFetch(url, {
         method: init.method,
         headers:
           init.body === undefined

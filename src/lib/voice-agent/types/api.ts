@@ -33,6 +33,29 @@ export interface EndSessionResponse {
   success: boolean;
 }
 
+export const SEARCH_PROVIDERS = ['openai', 'searxng', 'knowledge'] as const;
+
+/** Which source answered a search: OpenAI web search, a SearXNG instance, or the platform's own library. */
+export type SearchProvider = (typeof SEARCH_PROVIDERS)[number];
+
+/** A source behind a search answer. `url` is an absolute http(s) URL or a same-origin path (`/…`). */
+export interface Citation {
+  title: string;
+  url: string;
+}
+
+/** `POST /api/voice-agent/responses-search` (and the dev search server's `POST /search`) success body. */
+export interface SearchResponse {
+  /** Short, speakable plain text. */
+  answer: string;
+  citations: Citation[];
+  provider: SearchProvider;
+  /** Served from the server's cache. */
+  cached: boolean;
+  /** An earlier answer, served because search is unavailable right now. */
+  stale: boolean;
+}
+
 /** The one JSON error shape every API route answers with. */
 export interface ApiErrorBody {
   success: false;
