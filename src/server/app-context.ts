@@ -21,6 +21,7 @@ import { realtimeConnectSources, searchConnectSources } from './http/security-he
 import { createConfiguredSearchService } from './search/create-search-service';
 import type { SearchService } from './search/search-service';
 import type { SessionStore } from './sessions/session-store';
+import { createTelemetryService, type TelemetryService } from './telemetry/telemetry-service';
 
 export interface AppContext {
   config: Config;
@@ -29,6 +30,7 @@ export interface AppContext {
   tokens: TokenService;
   health: HealthService;
   search: SearchService;
+  telemetry: TelemetryService;
   sessions: SessionStore;
   limits: RateLimits;
   instanceId: string;
@@ -86,6 +88,7 @@ export function createAppContext(config: Config): AppContext {
   const tokens = createTokenService({ config, store, limits, upstream, tier, metrics, logger, instanceId });
   const sharedStateHealthy = redis ? () => redisIsReady(redis) && !store.isDegraded() : undefined;
   const search = createConfiguredSearchService({ config, redis, limits, metrics, logger });
+  const telemetry = createTelemetryService({ config, store, limits, metrics, logger });
   const health = createHealthService({ apiKeyConfigured: Boolean(config.openaiApiKey), tier, sharedStateHealthy });
 
   metrics.setActiveCountsSource(() => store.activeCounts(instanceId));
@@ -120,10 +123,11 @@ export function createAppContext(config: Config): AppContext {
     tokens,
     health,
     search,
+    telemetry,
     sessions: store,
     limits,
     instanceId,
-    connectSources: [...realtimeConnectSources(config.openaiBaseUrl), ...searchConnectSources(config.publicSearchApiUrl)],
+    connectSources: [...realtimeConnectSources(config.realtimeUrl), ...searchConnectSources(config.publicSearchApiUrl)],
     sharedStateHealthy,
     async close() {
       await store.close();

@@ -61,6 +61,8 @@ const envSchema = z
       .transform((v) => v ?? 'https://api.openai.com/v1')
       .pipe(z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }))
       .transform((v) => v.replace(/\/+$/, '')),
+    // Where browsers connect for live voice (WebRTC `{url}/calls`, WebSocket `{url}?model=`); default `{OPENAI_BASE_URL}/realtime`.
+    OPENAI_REALTIME_URL: optionalString.pipe(z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).optional()),
     OPENAI_REALTIME_MODEL: optionalString
       .transform((v) => v ?? DEFAULT_REALTIME_MODEL)
       .pipe(z.string().regex(/^[\w.:-]+$/, 'must be a model id')),
@@ -87,6 +89,12 @@ const envSchema = z
     TIER_CACHE_SECONDS: int(1, 86_400, 300),
     UPSTREAM_TIMEOUT_MS: int(100, 120_000, 10_000),
     SLOW_RESPONSE_MS: int(1, 600_000, 1_000),
+    // A session not heard from (telemetry heartbeat) for this long is over and frees its quota.
+    SESSION_IDLE_SECONDS: int(30, 3600, 180),
+    // Heartbeats never keep one session alive longer than this (the upstream caps one connection at 60 min;
+    // the browser renews transparently, so a coaching session may run longer).
+    SESSION_MAX_SECONDS: int(60, 86_400, 7_200),
+    TELEMETRY_RATE_LIMIT_PER_SESSION_PER_MINUTE: int(1, 10_000, 30),
     SEARCH_PROVIDER: optionalString.transform((v) => v ?? 'auto').pipe(z.enum(['auto', 'openai', 'searxng', 'knowledge'])),
     SEARXNG_URL: optionalString
       .pipe(z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).optional())
@@ -138,6 +146,11 @@ export interface Config {
   openaiBaseUrl: string;
   realtimeModel: string;
   realtimeVoice: string;
+  /** Base URL browsers connect to for realtime voice (no trailing slash). */
+  realtimeUrl: string;
+  sessionIdleSeconds: number;
+  sessionMaxSeconds: number;
+  telemetryRateLimitPerSessionPerMinute: number;
   allowedOrigins: readonly string[];
   siteUrl: string | undefined;
   demoMode: 'auto' | 'off' | 'force';
@@ -195,6 +208,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     openaiBaseUrl: e.OPENAI_BASE_URL,
     realtimeModel: e.OPENAI_REALTIME_MODEL,
     realtimeVoice: e.OPENAI_REALTIME_VOICE,
+    realtimeUrl: (e.OPENAI_REALTIME_URL ?? `${e.OPENAI_BASE_URL}/realtime`).replace(/\/+$/, ''),
+    sessionIdleSeconds: e.SESSION_IDLE_SECONDS,
+    sessionMaxSeconds: e.SESSION_MAX_SECONDS,
+    telemetryRateLimitPerSessionPerMinute: e.TELEMETRY_RATE_LIMIT_PER_SESSION_PER_MINUTE,
     allowedOrigins: e.ALLOWED_ORIGINS,
     siteUrl: e.SITE_URL,
     demoMode: e.DEMO_MODE,

@@ -29,6 +29,8 @@ describe('token endpoint modes', () => {
     expect(body.expiresAt).toBeGreaterThan(before + 85_000); // epoch milliseconds
     expect(body.expiresAt).toBeLessThan(before + 95_000);
     expect(body.warnings).toBeUndefined();
+    // Where to connect comes from the server's configuration, not from anything built into the page.
+    expect(body.realtime).toEqual({ url: `${emu.baseUrl}/realtime`, model: 'gpt-realtime-2.1' });
 
     const sent = emu.stats().lastRequest.client_secrets.body;
     expect(sent.expires_after).toEqual({ anchor: 'created_at', seconds: 90 });
@@ -58,6 +60,7 @@ describe('token endpoint modes', () => {
     expect(body.mode).toBe('fallback');
     expect(body.warnings[0]).toContain('no access to the realtime model gpt-realtime-2.1');
     expect(decodeJwt(body.token)).toMatchObject({ sub: body.sessionId, mode: 'fallback' });
+    expect(body.realtime).toBeUndefined();
     expect(calls(emu, 'client_secrets')).toBe(0);
   });
 

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { ApiError, errorResult, jsonResult } from '../http/api-error';
 import { readJsonBody } from '../http/json-body';
 import { isWellFormedSessionId } from '../sessions/session-id';
+import { telemetryBody } from '../telemetry/telemetry-schema';
 import type { Handler, RouteMethods } from './api-types';
 
 const sessionIdBody = z
@@ -78,6 +79,12 @@ export const responsesSearch: Handler = async (req, app) => {
   return jsonResult(await app.search.search(query));
 };
 
+// Client figures + heartbeat (see telemetry/telemetry-service.ts); navigator.sendBeacon may carry it on unload.
+const telemetry: Handler = async (req, app) => {
+  const body = await readJsonBody(req, telemetryBody);
+  return jsonResult(await app.telemetry.report(body, { ip: req.ip, userAgent: req.header('user-agent') }));
+};
+
 function bearerMatches(header: string | null, expected: string): boolean {
   const given = Buffer.from(header?.match(/^Bearer\s+(.+)$/i)?.[1] ?? '');
   const want = Buffer.from(expected);
@@ -106,6 +113,7 @@ export const API_ROUTES: Readonly<Record<string, RouteMethods>> = {
   '/api/voice-agent/end-session': { POST: endSession },
   '/api/voice-agent/health': { GET: health, HEAD: health },
   '/api/voice-agent/responses-search': { POST: responsesSearch },
+  '/api/voice-agent/telemetry': { POST: telemetry },
   '/metrics': { GET: metrics },
 };
 

@@ -16,10 +16,11 @@ export interface RateLimits {
   upstreamCalls(): Promise<LimitDecision>;          // API_RATE_LIMIT_PER_MINUTE upstream OpenAI calls per 60 s across all instances (Redis key, insurance in memory)
   searchPerSession(sessionId: string): Promise<LimitDecision>; // SEARCH_RATE_LIMIT_PER_SESSION_PER_MINUTE, shared
   searchPerIp(ip: string): Promise<LimitDecision>;   // SEARCH_RATE_LIMIT_PER_IP_PER_MINUTE, shared
+  telemetryPerSession(sessionId: string): Promise<LimitDecision>; // TELEMETRY_RATE_LIMIT_PER_SESSION_PER_MINUTE, shared
 }
 
 export type RateLimitsConfig = Pick<Config, 'rateLimitPerIpPerMinute' | 'maxTokensPerMinute' | 'apiRateLimitPerMinute'> &
-  Partial<Pick<Config, 'searchRateLimitPerSessionPerMinute' | 'searchRateLimitPerIpPerMinute'>>;
+  Partial<Pick<Config, 'searchRateLimitPerSessionPerMinute' | 'searchRateLimitPerIpPerMinute' | 'telemetryRateLimitPerSessionPerMinute'>>;
 
 const WINDOW_SECONDS = 60;
 /** A persistent limiter fault would otherwise log on every request. */
@@ -36,8 +37,10 @@ export function createRateLimits(config: RateLimitsConfig, redis?: Redis, logger
   const upstream = guarded('upstreamCalls', sharedLimiter('va:rl:api', config.apiRateLimitPerMinute, redis), logger);
   const searchSession = guarded('searchPerSession', sharedLimiter('va:rl:ss', config.searchRateLimitPerSessionPerMinute ?? 10, redis), logger);
   const searchIp = guarded('searchPerIp', sharedLimiter('va:rl:si', config.searchRateLimitPerIpPerMinute ?? 30, redis), logger);
+  const telemetry = guarded('telemetryPerSession', sharedLimiter('va:rl:tel', config.telemetryRateLimitPerSessionPerMinute ?? 30, redis), logger);
   return {
     perIp: (ip) => perIp(ip),
+    telemetryPerSession: (sessionId) => telemetry(sessionId),
     instanceTokens: () => tokens('instance'),
     upstreamCalls: () => upstream('all'),
     searchPerSession: (sessionId) => searchSession(sessionId),

@@ -2,8 +2,7 @@
  * Prometheus metrics for every server-side figure of the architecture's `Metrics` interface, plus
  * default process metrics. Names carry the `voice_agent_` prefix. Client-reported figures
  * (webrtcConnectionTime, userEngagement, conversationLength…) are declared here too so dashboards and
- * alerts can be written now; they are fed by the client-report endpoint of a later issue through
- * `observeClientReport`.
+ * alerts can be written now; `POST /api/voice-agent/telemetry` feeds them (telemetry/telemetry-service.ts).
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
@@ -123,6 +122,19 @@ export function createMetrics() {
     registers: [registry],
   });
 
+  const responseLatencySeconds = new Histogram({
+    name: 'voice_agent_response_latency_seconds',
+    help: "Client-reported time from the end of the user's speech to the coach's first audio.",
+    buckets: [0.25, 0.5, 0.75, 1, 1.5, 2, 3, 5, 10],
+    registers: [registry],
+  });
+  const realtimeTokens = new Counter({
+    name: 'voice_agent_realtime_tokens_total',
+    help: 'Client-reported realtime token usage (response.done), by direction and kind (text, audio, cached input).',
+    labelNames: ['direction', 'kind'] as const,
+    registers: [registry],
+  });
+
   let activeSource: ActiveCountsSource | undefined;
   const activeConnections = new Gauge({
     name: 'voice_agent_active_connections',
@@ -161,6 +173,8 @@ export function createMetrics() {
     searchCache,
     conversationTurns,
     userEngagementSeconds,
+    responseLatencySeconds,
+    realtimeTokens,
     /** Wires the active-connections gauge to the session registry (read at scrape time). */
     setActiveCountsSource(source: ActiveCountsSource) {
       activeSource = source;

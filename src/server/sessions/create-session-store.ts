@@ -30,6 +30,7 @@ export function createSessionStore(options: CreateSessionStoreOptions): ManagedS
       register: (record, capacity, now) => local.register(record, capacity, now),
       get: (id, now) => local.get(id, now),
       refresh: (id, newExpiresAt, maxRefreshes, now) => local.refresh(id, newExpiresAt, maxRefreshes, now),
+      keepAlive: (id, newExpiresAt, now) => local.keepAlive(id, newExpiresAt, now),
       end: (id, now) => local.end(id, now),
       activeCounts: (instanceId, now) => local.activeCounts(instanceId, now),
       isDegraded: () => false,

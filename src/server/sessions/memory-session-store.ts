@@ -70,6 +70,13 @@ export class MemorySessionStore implements SessionStore {
     return { ok: true, record: { ...live } };
   }
 
+  async keepAlive(id: string, newExpiresAt: number, now = Date.now()): Promise<SessionRecord | null> {
+    const live = this.live(id, now);
+    if (!live) return null;
+    live.expiresAt = Math.max(live.expiresAt, newExpiresAt);
+    return { ...live };
+  }
+
   async end(id: string, now = Date.now()): Promise<SessionRecord | null> {
     const record = this.sessions.get(id);
     if (!record) return null;

@@ -98,6 +98,30 @@ return result
 
 /**
  * KEYS: session hash, global set.
+ * ARGV: prefix, now, grace, id, newExpiresAt.
+ * Heartbeat: expiresAt = max(expiresAt, newExpiresAt), no refresh counted. Returns {'ok', <HGETALL…>} or {'not_found'}.
+ */
+export const KEEPALIVE_LUA = `${HELPERS}
+local now = tonumber(ARGV[2])
+local id = ARGV[4]
+local newExpiresAt = tonumber(ARGV[5])
+local rec = redis.call('HMGET', KEYS[1], 'expiresAt', 'ip', 'instanceId')
+if not rec[1] or tonumber(rec[1]) <= now then return {'not_found'} end
+if newExpiresAt > tonumber(rec[1]) then
+  redis.call('HSET', KEYS[1], 'expiresAt', ARGV[5])
+  redis.call('PEXPIREAT', KEYS[1], math.ceil(newExpiresAt + grace))
+  for _, key in ipairs({ ipKey(rec[2]), instKey(rec[3]), KEYS[2] }) do
+    redis.call('ZADD', key, newExpiresAt, id)
+    keepUntilLast(key)
+  end
+end
+local result = redis.call('HGETALL', KEYS[1])
+table.insert(result, 1, 'ok')
+return result
+`;
+
+/**
+ * KEYS: session hash, global set.
  * ARGV: prefix, now, grace, id.
  * Removes the session wherever it is (whichever instance minted it); returns its HGETALL fields if it
  * was live, else nil.

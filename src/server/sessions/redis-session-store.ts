@@ -4,7 +4,7 @@
  * across instances. Errors propagate: the resilient store decides what a Redis failure means.
  */
 import type { Redis } from 'ioredis';
-import { END_LUA, REFRESH_LUA, REGISTER_LUA } from './redis-session-scripts';
+import { END_LUA, KEEPALIVE_LUA, REFRESH_LUA, REGISTER_LUA } from './redis-session-scripts';
 import type {
   RefreshResult,
   RegisterResult,
@@ -31,6 +31,7 @@ interface SessionScripts {
   vaSessionRegister(...args: Array<string | number>): Promise<string>;
   vaSessionRefresh(...args: Array<string | number>): Promise<string[]>;
   vaSessionEnd(...args: Array<string | number>): Promise<string[] | null>;
+  vaSessionKeepAlive(...args: Array<string | number>): Promise<string[]>;
 }
 
 const MODES: ReadonlySet<string> = new Set<SessionMode>(['realtime', 'fallback', 'demo']);
@@ -47,6 +48,7 @@ export class RedisSessionStore implements SessionStore {
     client.defineCommand('vaSessionRegister', { numberOfKeys: 4, lua: REGISTER_LUA });
     client.defineCommand('vaSessionRefresh', { numberOfKeys: 2, lua: REFRESH_LUA });
     client.defineCommand('vaSessionEnd', { numberOfKeys: 2, lua: END_LUA });
+    client.defineCommand('vaSessionKeepAlive', { numberOfKeys: 2, lua: KEEPALIVE_LUA });
     this.scripts = client as unknown as SessionScripts;
   }
 
@@ -97,6 +99,14 @@ export class RedisSessionStore implements SessionStore {
     const record = status === 'ok' ? toRecord(pairs(fields)) : null;
     if (!record) throw new Error('unexpected refresh reply from Redis');
     return { ok: true, record };
+  }
+
+  async keepAlive(id: string, newExpiresAt: number, now = Date.now()): Promise<SessionRecord | null> {
+    const [status, ...fields] = await this.scripts.vaSessionKeepAlive(this.key('s:', id), this.allKey(), this.prefix, now, this.grace, id, newExpiresAt);
+    if (status === 'not_found') return null;
+    const record = status === 'ok' ? toRecord(pairs(fields)) : null;
+    if (!record) throw new Error('unexpected keep-alive reply from Redis');
+    return record;
   }
 
   async end(id: string, now = Date.now()): Promise<SessionRecord | null> {

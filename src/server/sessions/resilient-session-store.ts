@@ -66,6 +66,13 @@ export class ResilientSessionStore implements SessionStore {
     return viaRedis.ok ? viaRedis.value : local;
   }
 
+  async keepAlive(id: string, newExpiresAt: number, now = Date.now()): Promise<SessionRecord | null> {
+    const local = await this.local.keepAlive(id, newExpiresAt, now);
+    if (local) return local;
+    const viaRedis = await this.attempt('keepAlive', () => this.shared.keepAlive(id, newExpiresAt, now));
+    return viaRedis.ok ? viaRedis.value : null;
+  }
+
   async end(id: string, now = Date.now()): Promise<SessionRecord | null> {
     const local = await this.local.end(id, now);
     if (local) return local;

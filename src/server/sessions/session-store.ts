@@ -15,6 +15,8 @@ export interface SessionStore {
   get(id: string, now?: number): Promise<SessionRecord | null>;
   /** Atomically: live? refreshCount < maxRefreshes? then refreshCount+1 and expiresAt = newExpiresAt. */
   refresh(id: string, newExpiresAt: number, maxRefreshes: number, now?: number): Promise<RefreshResult>;
+  /** Heartbeat: a live session's expiresAt becomes max(current, newExpiresAt); refreshCount is untouched. The live record, or null. */
+  keepAlive(id: string, newExpiresAt: number, now?: number): Promise<SessionRecord | null>;
   /** Ends the session and frees its quota; returns the ended record, or null if it was not live. Idempotent. */
   end(id: string, now?: number): Promise<SessionRecord | null>;
   /** Live sessions minted by this instance, and live sessions across all instances sharing the store. */

@@ -27,6 +27,8 @@ export interface TokenResponse {
   sessionId: string;
   mode: SessionMode;
   warnings?: string[];
+  /** Realtime mode: where the browser connects with the token (WebRTC `{url}/calls`, WebSocket `{url}?model=`). */
+  realtime?: { url: string; model: string };
 }
 
 export interface TokenServiceDeps {
@@ -35,6 +37,7 @@ export interface TokenServiceDeps {
     | 'demoMode'
     | 'openaiApiKey'
     | 'realtimeModel'
+    | 'realtimeUrl'
     | 'tokenTtlSeconds'
     | 'maxSessionsPerIp'
     | 'maxConcurrentConnections'
@@ -57,6 +60,9 @@ export function createTokenService(deps: TokenServiceDeps) {
   const now = deps.now ?? Date.now;
   const ttlMs = config.tokenTtlSeconds * 1000;
   const key = signingKey(config.sessionSecret);
+
+  const realtimeTarget = (mode: SessionMode) =>
+    mode === 'realtime' ? { realtime: { url: config.realtimeUrl, model: config.realtimeModel } } : {};
 
   async function checkIpRate(ip: string, endpoint: string) {
     const decision = await limits.perIp(ip);
@@ -169,6 +175,7 @@ export function createTokenService(deps: TokenServiceDeps) {
       sessionId: record.id,
       mode: record.mode,
       ...(decision.warnings.length ? { warnings: decision.warnings } : {}),
+      ...realtimeTarget(record.mode),
     };
   }
 
@@ -204,7 +211,7 @@ export function createTokenService(deps: TokenServiceDeps) {
       token = await signedToken(record);
     }
     recordIssued(record, started, 'refresh');
-    return { success: true, token, expiresAt, sessionId: record.id, mode: record.mode };
+    return { success: true, token, expiresAt, sessionId: record.id, mode: record.mode, ...realtimeTarget(record.mode) };
   }
 
   async function endSession(sessionId: string): Promise<void> {

@@ -92,6 +92,26 @@ export function sessionStoreContract(name: string, factory: () => Promise<StoreU
       expect(await store.register(make(), { ...ROOMY, maxPerIp: 1 }, t0 + 2_000)).toEqual({ ok: false, reason: 'ip_quota' });
     });
 
+    it('keepAlive extends a live session without counting a refresh, never shortens it, and keeps its quota', async () => {
+      const record = make({ expiresAt: t0 + 1_000 });
+      await store.register(record, ROOMY, t0);
+      expect(await store.keepAlive(record.id, t0 + 5_000, t0 + 500)).toEqual({ ...record, expiresAt: t0 + 5_000 });
+      expect(await store.keepAlive(record.id, t0 + 3_000, t0 + 600)).toEqual({ ...record, expiresAt: t0 + 5_000 });
+      expect((await store.get(record.id, t0 + 4_000))?.refreshCount).toBe(0);
+      expect(await store.activeCounts('inst-a', t0 + 4_000)).toEqual({ instance: 1, total: 1 });
+      expect(await store.register(make(), { ...ROOMY, maxPerIp: 1 }, t0 + 4_000)).toEqual({ ok: false, reason: 'ip_quota' });
+      // Once expired (or for an unknown id) there is nothing to keep alive.
+      expect(await store.keepAlive(record.id, t0 + 9_000, t0 + 5_000)).toBeNull();
+      expect(await store.keepAlive(newSessionId(), t0 + 9_000, t0)).toBeNull();
+    });
+
+    it('keepAlive after end finds nothing', async () => {
+      const record = make();
+      await store.register(record, ROOMY, t0);
+      await store.end(record.id, t0);
+      expect(await store.keepAlive(record.id, t0 + 90_000, t0)).toBeNull();
+    });
+
     it('enforces the per-IP quota (other IPs unaffected)', async () => {
       const cap = { ...ROOMY, maxPerIp: 2 };
       expect(await store.register(make(), cap, t0)).toEqual({ ok: true });

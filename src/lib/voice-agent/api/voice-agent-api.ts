@@ -14,6 +14,7 @@ import {
   type EndSessionResponse,
   type HealthResponse,
   type ResponseMeta,
+  type RealtimeTarget,
   type TokenResponse,
 } from '../types/api';
 
@@ -232,14 +233,31 @@ function isApiErrorBody(value: unknown): value is ApiErrorBody {
 
 function parseTokenResponse(body: unknown): TokenResponse | null {
   if (!isRecord(body)) return null;
-  const { success, token, expiresAt, sessionId, mode, warnings } = body;
+  const { success, token, expiresAt, sessionId, mode, warnings, realtime } = body;
   if (success !== true) return null;
   if (typeof token !== 'string' || token.length === 0) return null;
   if (!isNonNegativeNumber(expiresAt)) return null;
   if (typeof sessionId !== 'string' || sessionId.length === 0) return null;
   if (!isCoachMode(mode)) return null;
   const cleanWarnings = Array.isArray(warnings) ? warnings.filter((w): w is string => typeof w === 'string') : undefined;
-  return { success, token, expiresAt, sessionId, mode, ...(cleanWarnings?.length ? { warnings: cleanWarnings } : {}) };
+  const target = parseRealtimeTarget(realtime);
+  if (mode === 'realtime' && !target) return null; // a realtime token is useless without its endpoint
+  return {
+    success,
+    token,
+    expiresAt,
+    sessionId,
+    mode,
+    ...(cleanWarnings?.length ? { warnings: cleanWarnings } : {}),
+    ...(target ? { realtime: target } : {}),
+  };
+}
+
+function parseRealtimeTarget(value: unknown): RealtimeTarget | undefined {
+  if (!isRecord(value)) return undefined;
+  const { url, model } = value;
+  if (typeof url !== 'string' || !/^https?:\/\//.test(url) || typeof model !== 'string' || model === '') return undefined;
+  return { url: url.replace(/\/+$/, ''), model };
 }
 
 function parseEndSessionResponse(body: unknown): EndSessionResponse | null {

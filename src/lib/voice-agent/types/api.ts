@@ -18,6 +18,14 @@ export interface TokenResponse {
   sessionId: string;
   mode: CoachMode;
   warnings?: string[];
+  /** Realtime mode only: where to connect with the token (server configuration). */
+  realtime?: RealtimeTarget;
+}
+
+/** WebRTC posts the SDP offer to `{url}/calls`; WebSocket connects to `{url}?model={model}` (ws/wss). */
+export interface RealtimeTarget {
+  url: string;
+  model: string;
 }
 
 /** `GET /api/voice-agent/health` body. */
