@@ -9,6 +9,8 @@ import { requestId } from './lib/ids.mjs';
 import { createState } from './lib/state.mjs';
 import { handleControl } from './routes/control.mjs';
 import { matchRoute } from './routes/index.mjs';
+import { createRealtimeWebSocket } from './routes/realtime-ws.mjs';
+import { closeAllCalls } from './routes/realtime-calls.mjs';
 
 /**
  * @typedef {object} EmulatorOptions
@@ -22,6 +24,8 @@ import { matchRoute } from './routes/index.mjs';
  * @property {boolean|((line: string) => void)} [log]  request log (true → console.log).
  * @property {boolean} [control]       serve /__emulator/* (default true).
  * @property {number} [maxBodyBytes]   default 5 MiB (413 beyond).
+ * @property {import('./lib/realtime/conversation-script.mjs').ScriptTurn[]} [realtimeScript] realtime conversation script.
+ * @property {Partial<import('./lib/realtime/settings.mjs').RealtimeConfig>} [realtimeConfig] realtime timing and session cap.
  */
 
 /** @param {EmulatorOptions} [options] */
@@ -29,7 +33,7 @@ export async function startEmulator(options = {}) {
   const keys = createKeyRegistry(options);
   const faults = createFaults();
   if (options.faults) faults.set(options.faults);
-  const state = createState();
+  const state = createState({ realtimeScript: options.realtimeScript, realtimeConfig: options.realtimeConfig });
   const now = options.now ?? Date.now;
   const log = options.log === true ? (l) => console.log(l) : typeof options.log === 'function' ? options.log : null;
   /** @type {Map<NodeJS.Timeout, (v?: unknown) => void>} pending latency timers → their resolvers */
@@ -46,6 +50,14 @@ export async function startEmulator(options = {}) {
       state.reset();
       faults.reset();
     },
+    /** Replace the realtime script (null restores the startEmulator / default script). Throws TypeError. */
+    setRealtimeScript: (script) => state.realtime.setScript(script),
+    getRealtimeScript: () => state.realtime.script,
+    /** Merge realtime config options (null restores the startEmulator / default config). Throws TypeError. */
+    setRealtimeConfig: (config) => state.realtime.setConfig(config),
+    getRealtimeConfig: () => state.realtime.config,
+    /** One record per realtime session (oldest first): transport, events by type, responses, truncations, errors. */
+    realtimeSessions: () => state.realtimeSessions(),
   };
 
   const sleep = (ms) => new Promise((resolve) => {
@@ -98,13 +110,14 @@ export async function startEmulator(options = {}) {
 
     if (!match) return sendError(ctx, invalidUrl(method, path));
     const auth = keys.authenticate(req.headers.authorization);
-    if (!auth.ok) return sendError(ctx, auth.reply);
+    if (!auth.ok && !match.route.ephemeralAuth) return sendError(ctx, auth.reply);
     if (match.route.json && parsed === undefined) return sendError(ctx, badJson());
 
     const out = await match.route.handler({
-      params: match.params, body: parsed, raw, key: auth.key,
-      realtimeAccess: auth.info.realtime && !fx.noRealtime,
-      state, options: { defaultModel: options.defaultModel }, now, ctx,
+      params: match.params, body: parsed, raw, key: auth.ok ? auth.key : null,
+      realtimeAccess: auth.ok && auth.info.realtime && !fx.noRealtime,
+      authError: auth.ok ? null : auth.reply, // only reaches routes with ephemeralAuth (ek_ secrets)
+      state, faults, options: { defaultModel: options.defaultModel }, now, ctx,
     });
     if (out?.handled) return; // the handler wrote ctx.res itself (SDP, SSE, …)
     if ('error' in out) return sendError(ctx, out);
@@ -120,6 +133,15 @@ export async function startEmulator(options = {}) {
       } catch {
         res.destroy();
       }
+    });
+  });
+  const realtimeWs = createRealtimeWebSocket({
+    keys, faults, state, now, defaultModel: options.defaultModel, log, sleep, isClosing: () => closing,
+  });
+  server.on('upgrade', (req, socket, head) => {
+    realtimeWs.handleUpgrade(req, socket, head).catch((err) => {
+      if (log) log(`emulator upgrade error: ${err?.stack ?? err}`);
+      socket.destroy();
     });
   });
   server.on('clientError', (_err, socket) => {
@@ -153,10 +175,12 @@ export async function startEmulator(options = {}) {
         resolve();
       }
       timers.clear();
-      return new Promise((resolve) => {
+      realtimeWs.close(); // realtime WebSockets (close 1001, then the socket) and hung upgrades
+      const calls = closeAllCalls(state); // WebRTC peers of /v1/realtime/calls
+      return Promise.all([calls, new Promise((resolve) => {
         server.close(() => resolve(undefined));
         server.closeAllConnections();
-      });
+      })]).then(() => undefined);
     },
   };
 }

@@ -15,6 +15,7 @@ const has = (cmd) => spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'igno
 const missing = [];
 if (!has('redis-server')) missing.push('redis-server (apt-get install redis-server)');
 if (!existsSync(process.env.CHROMIUM_PATH ?? '/usr/bin/chromium')) missing.push('chromium (apt-get install chromium)');
+if (!existsSync('/usr/bin/espeak-ng')) missing.push('espeak-ng (apt-get install espeak-ng)');
 if (missing.length) {
   const msg = `missing system packages: ${missing.join(', ')}`;
   if (ci) {

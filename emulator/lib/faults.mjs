@@ -1,5 +1,8 @@
 // Fault injection: a list of faults, each scoped to a route name and optionally
 // limited to the next `times` matching requests.
+// Two kinds: HTTP faults (status, latency, hang, drop before answering, noRealtime) are taken per
+// request by take(); realtime *session* faults (dropConnection after N events / T ms, sessionExpired,
+// errorEvent, failResponse) are taken once per realtime session by takeSession(), when it starts.
 import { apiError, invalidKey, modelNotFound } from './errors.mjs';
 
 /**
@@ -21,11 +24,33 @@ import { apiError, invalidKey, modelNotFound } from './errors.mjs';
  * @property {boolean} [timeout]     alias of hang.
  * @property {boolean} [dropConnection] destroy the socket without a response.
  * @property {boolean} [noRealtime]  every key is treated as lacking realtime access.
+ * @property {number} [afterEvents]  realtime session fault: with dropConnection, drop after n server events.
+ * @property {number} [afterMs]      realtime session fault: with dropConnection or sessionExpired, act after t ms.
+ * @property {boolean} [sessionExpired] realtime session fault: error session_expired + close 1001 (after afterMs, default 0).
+ * @property {{type?: string, code?: string|null, message?: string, param?: string|null}} [errorEvent]
+ *                                   realtime session fault: the next response becomes this `error` event.
+ * @property {{type?: string, code?: string|null, message?: string}} [failResponse]
+ *                                   realtime session fault: the next response ends with status "failed" and this error.
  */
 
 const KEYS = new Set(['route', 'times', 'status', 'code', 'type', 'message', 'param', 'retryAfter',
-  'retryAfterMs', 'shouldRetry', 'headers', 'latencyMs', 'hang', 'timeout', 'dropConnection', 'noRealtime']);
-const EFFECTS = ['status', 'latencyMs', 'hang', 'timeout', 'dropConnection', 'noRealtime'];
+  'retryAfterMs', 'shouldRetry', 'headers', 'latencyMs', 'hang', 'timeout', 'dropConnection', 'noRealtime',
+  'afterEvents', 'afterMs', 'sessionExpired', 'errorEvent', 'failResponse']);
+const EFFECTS = ['status', 'latencyMs', 'hang', 'timeout', 'dropConnection', 'noRealtime', 'sessionExpired', 'errorEvent', 'failResponse'];
+const SESSION_KEYS = ['afterEvents', 'afterMs', 'sessionExpired', 'errorEvent', 'failResponse'];
+const HTTP_ONLY = ['status', 'latencyMs', 'hang', 'timeout', 'noRealtime', 'retryAfter', 'retryAfterMs', 'shouldRetry', 'headers', 'code', 'type', 'message', 'param'];
+
+/** A realtime session fault (taken by takeSession, ignored by take). @param {Fault} f */
+export const isSessionFault = (f) => SESSION_KEYS.some((k) => f[/** @type {keyof Fault} */ (k)] !== undefined);
+
+/** @param {any} v @param {string} name @param {string[]} keys */
+function errorShape(v, name, keys) {
+  if (!v || typeof v !== 'object' || Array.isArray(v)) throw new TypeError(`'${name}' must be an object`);
+  for (const k of Object.keys(v)) {
+    if (!keys.includes(k)) throw new TypeError(`unknown '${name}' option '${k}'`);
+    if (!(typeof v[k] === 'string' || (v[k] === null && (k === 'code' || k === 'param')))) throw new TypeError(`'${name}.${k}' must be a string`);
+  }
+}
 
 /** Validate and normalise one fault. Throws TypeError with a readable message. @param {any} f */
 export function normalizeFault(f) {
@@ -48,6 +73,23 @@ export function normalizeFault(f) {
     throw new TypeError("'headers' must be an object");
   if (!EFFECTS.some((k) => out[k] !== undefined && out[k] !== false))
     throw new TypeError(`a fault needs one of: ${EFFECTS.join(', ')}`);
+  if (isSessionFault(out)) {
+    const mixed = HTTP_ONLY.find((k) => out[k] !== undefined);
+    if (mixed) throw new TypeError(`'${mixed}' cannot be combined with realtime session options (${SESSION_KEYS.join(', ')})`);
+    if (out.afterEvents !== undefined && !(Number.isInteger(out.afterEvents) && out.afterEvents > 0))
+      throw new TypeError("'afterEvents' must be a positive integer");
+    if (out.afterMs !== undefined && !(typeof out.afterMs === 'number' && out.afterMs >= 0 && Number.isFinite(out.afterMs)))
+      throw new TypeError("'afterMs' must be a non-negative number");
+    if (out.sessionExpired !== undefined && typeof out.sessionExpired !== 'boolean') throw new TypeError("'sessionExpired' must be a boolean");
+    if (out.errorEvent !== undefined) errorShape(out.errorEvent, 'errorEvent', ['type', 'code', 'message', 'param']);
+    if (out.failResponse !== undefined) errorShape(out.failResponse, 'failResponse', ['type', 'code', 'message']);
+    if (out.afterEvents !== undefined && !out.dropConnection) throw new TypeError("'afterEvents' needs dropConnection: true");
+    if (out.afterMs !== undefined && !out.dropConnection && !out.sessionExpired) throw new TypeError("'afterMs' needs dropConnection or sessionExpired");
+    if (out.dropConnection && out.afterEvents === undefined && out.afterMs === undefined)
+      throw new TypeError('a realtime dropConnection fault needs afterEvents or afterMs');
+    if ([out.dropConnection, out.sessionExpired, out.errorEvent, out.failResponse].filter((v) => v !== undefined && v !== false).length !== 1)
+      throw new TypeError('a realtime session fault has exactly one of: dropConnection, sessionExpired, errorEvent, failResponse');
+  }
   return out;
 }
 
@@ -76,7 +118,7 @@ export function createFaults() {
      * @param {string} route
      */
     take(route) {
-      const matched = list.filter((f) => scopeMatches(/** @type {string} */ (f.route), route));
+      const matched = list.filter((f) => !isSessionFault(f) && scopeMatches(/** @type {string} */ (f.route), route));
       for (const f of matched) if (f.times !== undefined) f.times -= 1;
       list = list.filter((f) => f.times === undefined || f.times > 0);
       return {
@@ -85,6 +127,29 @@ export function createFaults() {
         dropConnection: matched.some((f) => f.dropConnection),
         noRealtime: matched.some((f) => f.noRealtime),
         statusFault: matched.find((f) => f.status !== undefined) ?? null,
+      };
+    },
+    /**
+     * Consume the realtime session faults matching a route ('realtime.websocket' | 'realtime.webrtc';
+     * scope 'realtime' matches both) and combine them. `times` counts sessions.
+     * @param {string} route
+     */
+    takeSession(route) {
+      const matched = list.filter((f) => isSessionFault(f) && scopeMatches(/** @type {string} */ (f.route), route));
+      for (const f of matched) if (f.times !== undefined) f.times -= 1;
+      list = list.filter((f) => f.times === undefined || f.times > 0);
+      const min = (/** @type {(number|undefined)[]} */ xs) => {
+        const v = xs.filter((x) => x !== undefined);
+        return v.length ? Math.min(.../** @type {number[]} */ (v)) : undefined;
+      };
+      const drops = matched.filter((f) => f.dropConnection);
+      const expiries = matched.filter((f) => f.sessionExpired);
+      return {
+        dropAfterEvents: min(drops.map((f) => f.afterEvents)),
+        dropAfterMs: min(drops.map((f) => f.afterMs)),
+        sessionExpiredAfterMs: expiries.length ? min(expiries.map((f) => f.afterMs ?? 0)) : undefined,
+        errorEvent: matched.find((f) => f.errorEvent)?.errorEvent ?? null,
+        failResponse: matched.find((f) => f.failResponse)?.failResponse ?? null,
       };
     },
   };

@@ -1,8 +1,12 @@
 // Observable emulator state: per-route request counts, the last request per route,
-// a bounded history, and the store of minted ephemeral secrets.
+// a bounded history, the store of minted ephemeral secrets, and the realtime side: the settings
+// sessions start with (script, timing, maximum duration) and one record per realtime session.
 import { maskKey } from './errors.mjs';
+import { createRealtimeSettings } from './realtime/settings.mjs';
 
 const HISTORY_LIMIT = 500;
+/** Realtime session records kept (oldest dropped first). */
+const REALTIME_SESSION_LIMIT = 200;
 
 /**
  * @typedef {{ value: string, expires_at: number, created_at: number, session: any, key: string }} SecretRecord
@@ -19,7 +23,8 @@ export function safeHeaders(h) {
   return out;
 }
 
-export function createState() {
+/** @param {{ realtimeScript?: unknown, realtimeConfig?: Record<string, unknown> }} [options] */
+export function createState(options = {}) {
   /** @type {Record<string, number>} */
   let counts = {};
   /** @type {Record<string, any>} */
@@ -28,6 +33,9 @@ export function createState() {
   let history = [];
   /** @type {Map<string, SecretRecord>} */
   const secrets = new Map();
+  const realtime = createRealtimeSettings(options);
+  /** @type {any[]} live realtime session records (see lib/realtime/session-record.mjs) */
+  let realtimeSessions = [];
 
   return {
     /**
@@ -52,6 +60,16 @@ export function createState() {
     getSecret(value) {
       return secrets.get(value) ?? null;
     },
+    /** Realtime settings: script, timing and maximum session duration (see lib/realtime/settings.mjs). */
+    realtime,
+    /** Register a live realtime session record. @param {any} rec */
+    addRealtimeSession(rec) {
+      realtimeSessions.push(rec);
+      if (realtimeSessions.length > REALTIME_SESSION_LIMIT) realtimeSessions = realtimeSessions.slice(-REALTIME_SESSION_LIMIT);
+      return rec;
+    },
+    /** Serialisable copies of the realtime session records, oldest first. */
+    realtimeSessions: () => JSON.parse(JSON.stringify(realtimeSessions)),
     /** A snapshot safe to serialise. @param {any[]} faults */
     snapshot(faults = []) {
       const clone = (v) => JSON.parse(JSON.stringify(v));
@@ -62,6 +80,7 @@ export function createState() {
         history: clone(history),
         secrets: [...secrets.values()].map((s) => ({ ...clone(s), key: maskKey(s.key) })),
         faults,
+        realtime: { sessions: clone(realtimeSessions) },
       };
     },
     reset() {
@@ -69,6 +88,8 @@ export function createState() {
       lastRequest = {};
       history = [];
       secrets.clear();
+      realtimeSessions = [];
+      realtime.reset();
     },
   };
 }

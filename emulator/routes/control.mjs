@@ -4,14 +4,23 @@
 //   GET    /__emulator/faults  → { faults }
 //   POST   /__emulator/faults  → body: fault | fault[] | { faults, append? }; ?append=1 appends
 //   DELETE /__emulator/faults  → clears faults
-//   POST   /__emulator/reset   → clears counts, secrets and faults
+//   POST   /__emulator/reset   → clears counts, secrets and faults (and restores the realtime script/config)
+//   GET    /__emulator/realtime/sessions → { sessions }  (one record per realtime session)
+//   GET    /__emulator/realtime/script   → { script }
+//   POST   /__emulator/realtime/script   → body: [turn…] | { script }; null restores the default
+//   DELETE /__emulator/realtime/script   → restores the startEmulator / default script
+//   GET    /__emulator/realtime/config   → { config }
+//   POST   /__emulator/realtime/config   → body: partial config (merged); null restores the default
+//   DELETE /__emulator/realtime/config   → restores the startEmulator / default config
 import { apiError, badJson, invalidUrl } from '../lib/errors.mjs';
 import { parseJson } from '../lib/http.mjs';
 
 /**
  * @param {{ method: string, path: string, query: URLSearchParams, raw: Buffer }} req
  * @param {{ stats: () => any, setFaults: (f: any) => void, addFaults: (f: any) => void,
- *           resetFaults: () => void, listFaults: () => any[], reset: () => void }} api
+ *           resetFaults: () => void, listFaults: () => any[], reset: () => void,
+ *           realtimeSessions: () => any[], getRealtimeScript: () => any, setRealtimeScript: (s: unknown) => any,
+ *           getRealtimeConfig: () => any, setRealtimeConfig: (c: unknown) => any }} api
  * @returns {{ status: number, body: any } | import('../lib/errors.mjs').ErrorReply}
  */
 export function handleControl(req, api) {
@@ -28,6 +37,7 @@ export function handleControl(req, api) {
     api.reset();
     return ok({ ok: true });
   }
+  if (path.startsWith('/__emulator/realtime/')) return handleRealtimeControl(req, api);
   if (method === 'POST' && path === '/__emulator/faults') {
     const body = parseJson(req.raw);
     if (body === undefined) return badJson();
@@ -43,4 +53,30 @@ export function handleControl(req, api) {
     return ok({ faults: api.listFaults() });
   }
   return invalidUrl(method, path);
+}
+
+/** The /__emulator/realtime/* part of the control API. @param {any} req @param {any} api */
+function handleRealtimeControl(req, api) {
+  const { method, path } = req;
+  const ok = (body) => ({ status: 200, body });
+  if (method === 'GET' && path === '/__emulator/realtime/sessions') return ok({ sessions: api.realtimeSessions() });
+  const which = path === '/__emulator/realtime/script' ? 'script' : path === '/__emulator/realtime/config' ? 'config' : null;
+  if (!which) return invalidUrl(method, path);
+  const get = () => (which === 'script' ? api.getRealtimeScript() : api.getRealtimeConfig());
+  const set = (v) => (which === 'script' ? api.setRealtimeScript(v) : api.setRealtimeConfig(v));
+  if (method === 'GET') return ok({ [which]: get() });
+  if (method === 'DELETE') {
+    set(null);
+    return ok({ [which]: get() });
+  }
+  if (method !== 'POST') return invalidUrl(method, path);
+  const body = parseJson(req.raw);
+  if (body === undefined && req.raw.length) return badJson();
+  const value = body && typeof body === 'object' && !Array.isArray(body) && which in body && Object.keys(body).length === 1 ? body[which] : body;
+  try {
+    set(value ?? null);
+  } catch (e) {
+    return apiError(400, `Invalid realtime ${which}: ${/** @type {Error} */ (e).message}`, { param: which, code: `invalid_realtime_${which}` });
+  }
+  return ok({ [which]: get() });
 }

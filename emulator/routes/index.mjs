@@ -4,6 +4,7 @@
 // { handled: true } after writing ctx.res itself (SSE, SDP, …).
 import { createClientSecret } from './client-secrets.mjs';
 import { listModels, retrieveModel } from './models.mjs';
+import { createCall, hangupCall } from './realtime-calls.mjs';
 import { createResponse } from './responses.mjs';
 
 /**
@@ -23,6 +24,8 @@ import { createResponse } from './responses.mjs';
  * @property {RegExp} pattern                   matched against the path (no query)
  * @property {string} name
  * @property {boolean} [json]                   body must be a JSON document (400 otherwise)
+ * @property {boolean} [ephemeralAuth]          the route also accepts ek_ secrets: a Bearer that is not an API key
+ *                                              reaches the handler with key null and authError set (it decides)
  * @property {(env: RouteEnv) => any} handler
  */
 
@@ -32,6 +35,8 @@ export const ROUTES = [
   { method: 'GET', pattern: /^\/v1\/models\/(?<id>[^/]+)$/, name: 'models.retrieve', handler: retrieveModel },
   { method: 'POST', pattern: /^\/v1\/realtime\/client_secrets$/, name: 'client_secrets', json: true, handler: createClientSecret },
   { method: 'POST', pattern: /^\/v1\/responses$/, name: 'responses', json: true, handler: createResponse },
+  { method: 'POST', pattern: /^\/v1\/realtime\/calls$/, name: 'realtime.calls', ephemeralAuth: true, handler: createCall },
+  { method: 'POST', pattern: /^\/v1\/realtime\/calls\/(?<call_id>[^/]+)\/hangup$/, name: 'realtime.calls.hangup', ephemeralAuth: true, handler: hangupCall },
 ];
 
 /**

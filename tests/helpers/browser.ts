@@ -60,14 +60,25 @@ export interface BrowserSession {
   close(): Promise<void>;
 }
 
-export async function launchBrowser(): Promise<BrowserSession> {
+export interface LaunchOptions {
+  /** A WAV the fake microphone plays (looped) instead of Chromium's beep. */
+  fakeAudioCapture?: string;
+  /** Extra Chromium flags (e.g. to block WebRTC's UDP for the WebSocket fallback). */
+  extraArgs?: string[];
+}
+
+export async function launchBrowser(options: LaunchOptions = {}): Promise<BrowserSession> {
   const userDataDir = mkdtempSync(join(tmpdir(), 'e2e-chromium-'));
   let context: BrowserContext;
   try {
     context = await chromium.launchPersistentContext(userDataDir, {
       executablePath: CHROMIUM_PATH,
       headless: true,
-      args: CHROMIUM_ARGS,
+      args: [
+        ...CHROMIUM_ARGS,
+        ...(options.fakeAudioCapture ? [`--use-file-for-fake-audio-capture=${options.fakeAudioCapture}`] : []),
+        ...(options.extraArgs ?? []),
+      ],
       timeout: 30_000,
     });
   } catch (error) {

@@ -9,6 +9,9 @@ export interface Emulator {
   setFaults(faults: unknown): void;
   resetFaults(): void;
   reset(): void;
+  setRealtimeScript?(script: unknown): void;
+  setRealtimeConfig?(config: unknown): void;
+  realtimeSessions?(): Array<Record<string, unknown>>;
   stats(): { counts: Record<string, number>; lastRequest: Record<string, { body: any; headers: Record<string, unknown> }> };
   close(): Promise<void>;
 }
@@ -16,8 +19,8 @@ export interface Emulator {
 export const REALTIME_KEY = 'sk-test-realtime';
 export const STANDARD_KEY = 'sk-test-standard';
 
-export async function startTestEmulator(): Promise<Emulator> {
-  const emu = await startEmulator({ port: 0 });
+export async function startTestEmulator(options: Record<string, unknown> = {}): Promise<Emulator> {
+  const emu = await startEmulator({ port: 0, ...options });
   return { ...emu, baseUrl: `${emu.url}/v1` } as Emulator;
 }
 

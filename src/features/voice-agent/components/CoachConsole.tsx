@@ -11,11 +11,17 @@
  * Test hooks: coach-mode (exactly the mode string), coach-status, coach-warnings, coach-error,
  * start-session, end-session (and SearchPanel's search-*).
  */
-import { useMemo, type MouseEvent } from 'react';
+import { useEffect, useMemo, type MouseEvent } from 'react';
 import { CircleCheck, LoaderCircle, Play, RotateCcw, Square } from 'lucide-react';
 import { createSearchClient } from '../../../lib/voice-agent/api/search-client';
 import type { SearchRouting } from '../../../lib/voice-agent/api/search-endpoint';
+import { createTelemetryClient } from '../../../lib/voice-agent/api/telemetry-client';
+import { createTokenManager } from '../../../lib/voice-agent/session/token-manager';
+import { VoiceSession } from '../../../lib/voice-agent/session/voice-session';
+import { createWebRtcTransport } from '../../../lib/voice-agent/transports/webrtc-transport';
+import { createWebSocketTransport } from '../../../lib/voice-agent/transports/websocket-transport';
 import { useCoachSession } from '../hooks/use-coach-session';
+import { useVoiceSession } from '../hooks/use-voice-session';
 import { useNow } from '../hooks/use-now';
 import { useSearch } from '../hooks/use-search';
 import type { CoachState } from '../types';
@@ -25,6 +31,7 @@ import { FailurePanel } from './FailurePanel';
 import { ModePanel } from './ModePanel';
 import { SearchPanel } from './SearchPanel';
 import { SessionCountdown } from './SessionCountdown';
+import { VoicePanel } from './VoicePanel';
 import { WarningsList } from './WarningsList';
 
 function statusText(state: CoachState): string {
@@ -69,15 +76,45 @@ interface Props {
 }
 
 export default function CoachConsole({ searchRouting = NO_SEARCH_ROUTING }: Props) {
-  const { state, start, end, markExpired } = useCoachSession();
-
-  const session = state.phase === 'active' || state.phase === 'expired' || state.phase === 'ending' ? state.session : undefined;
-  const liveSessionId = state.phase === 'active' ? state.session.sessionId : undefined;
-
   // One client per routing (the endpoint is decided lazily, never during render).
   const { configuredUrl, devServerUrl } = searchRouting;
   const searchClient = useMemo(() => createSearchClient({ configuredUrl, devServerUrl }), [configuredUrl, devServerUrl]);
+  // One owner of the credential for the session panel and the voice connection.
+  const tokens = useMemo(() => createTokenManager(), []);
+  const voice = useMemo(
+    () =>
+      new VoiceSession({
+        tokens,
+        telemetry: createTelemetryClient(),
+        search: searchClient,
+        createTransport: (kind) => (kind === 'webrtc' ? createWebRtcTransport() : createWebSocketTransport()),
+      }),
+    [tokens, searchClient],
+  );
+  useEffect(() => () => voice.dispose(), [voice]);
+  const live = useVoiceSession(voice);
+  const voiceActive = !['idle', 'ended', 'failed', 'fallback'].includes(live.status);
+
+  const { state, start, end, markExpired } = useCoachSession({ tokens });
+
+  const session = state.phase === 'active' || state.phase === 'expired' || state.phase === 'ending' ? state.session : undefined;
+  const liveSessionId = voiceActive ? live.sessionId : state.phase === 'active' ? state.session.sessionId : undefined;
   const searchLog = useSearch(searchClient, liveSessionId);
+
+  // The coach's own web searches join the "Check a fact" log, newest first.
+  const { record } = searchLog;
+  useEffect(() => {
+    for (const s of [...live.searches].reverse()) {
+      const base = { id: s.callId, query: s.query, by: 'coach' as const };
+      if (s.status === 'searching') record({ ...base, status: 'pending' });
+      else if (s.status === 'done' && s.result) record({ ...base, status: 'done', response: s.result });
+      else record({ ...base, status: 'failed', failure: { kind: 'http', message: s.message ?? 'Search failed.' } });
+    }
+  }, [live.searches, record]);
+
+  const hangUp = () => {
+    void voice.hangUp({ endOnServer: live.sessionId !== undefined && live.sessionId !== session?.sessionId }).then(() => end());
+  };
 
   const retryAtLocal = state.phase === 'error' ? state.retryAtLocal : undefined;
   const now = useNow(retryAtLocal !== undefined);
@@ -151,13 +188,21 @@ export default function CoachConsole({ searchRouting = NO_SEARCH_ROUTING }: Prop
             <div>
               <dt className="text-ink-muted">Expires in</dt>
               <dd className="mt-1">
-                <SessionCountdown expiresAtLocal={session.expiresAtLocal} onExpire={markExpired} />
+                {voiceActive ? (
+                  <span className="font-medium text-success">kept alive while you talk</span>
+                ) : (
+                  <SessionCountdown expiresAtLocal={session.expiresAtLocal} onExpire={markExpired} />
+                )}
               </dd>
             </div>
           </dl>
         )}
 
         {session && session.warnings.length > 0 && <WarningsList warnings={session.warnings} />}
+
+        {session && state.phase === 'active' && (session.mode === 'realtime' || live.status !== 'idle') && (
+          <VoicePanel voice={voice} snapshot={live} onHangUp={hangUp} />
+        )}
 
         {liveSessionId && <SearchPanel entries={searchLog.entries} busy={searchLog.busy} onSearch={searchLog.search} />}
 
@@ -189,7 +234,7 @@ export default function CoachConsole({ searchRouting = NO_SEARCH_ROUTING }: Prop
             data-testid="end-session"
             className={secondaryButton}
             disabled={state.phase === 'ending'}
-            onClick={end}
+            onClick={voiceActive ? hangUp : end}
           >
             <Square size={14} aria-hidden="true" />
             {state.phase === 'ending' ? 'Ending…' : 'End session'}

@@ -11,7 +11,8 @@ import {
   endSessionOnUnload,
   requestToken,
 } from '../../../lib/voice-agent/api/voice-agent-api';
-import type { ApiFailure, TokenResponse } from '../../../lib/voice-agent/types/api';
+import type { Credential, TokenManager } from '../../../lib/voice-agent/session/token-manager';
+import type { ApiFailure, ApiResult, TokenResponse } from '../../../lib/voice-agent/types/api';
 import type { CoachState, SessionInfo } from '../types';
 
 type Action =
@@ -65,7 +66,21 @@ export interface CoachSession {
   markExpired: () => void;
 }
 
-export function useCoachSession({ autoStart = true }: { autoStart?: boolean } = {}): CoachSession {
+function fromCredential(c: Credential): SessionInfo {
+  return { sessionId: c.sessionId, mode: c.mode, warnings: c.warnings, expiresAtLocal: c.expiresAtLocal };
+}
+
+/** Through the voice session's token manager when given (one owner of the credential), else directly. */
+async function obtain(tokens: TokenManager | undefined, signal: AbortSignal): Promise<ApiResult<SessionInfo & { token: string }>> {
+  if (tokens) {
+    const result = await tokens.prefetch();
+    return result.ok ? { ok: true, data: { ...fromCredential(result.data), token: result.data.token }, meta: result.meta } : result;
+  }
+  const result = await requestToken({ signal });
+  return result.ok ? { ok: true, data: { ...toSessionInfo(result.data, result.meta.clockSkewMs), token: result.data.token }, meta: result.meta } : result;
+}
+
+export function useCoachSession({ autoStart = true, tokens }: { autoStart?: boolean; tokens?: TokenManager } = {}): CoachSession {
   const [state, dispatch] = useReducer(reducer, { phase: 'idle' });
 
   /** Ephemeral credential for the upcoming transport. Secret: not state, not rendered, not logged. */
@@ -82,7 +97,7 @@ export function useCoachSession({ autoStart = true }: { autoStart?: boolean } = 
     const controller = new AbortController();
     inFlightRef.current = controller;
     dispatch({ type: 'request' });
-    void requestToken({ signal: controller.signal }).then((result) => {
+    void obtain(tokens, controller.signal).then((result) => {
       inFlightRef.current = null;
       if (controller.signal.aborted || !mountedRef.current) {
         // Unmounted mid-request: do not leave an orphan session on the server.
@@ -93,17 +108,19 @@ export function useCoachSession({ autoStart = true }: { autoStart?: boolean } = 
         dispatch({ type: 'failed', failure: result.error });
         return;
       }
-      tokenRef.current = result.data.token;
-      liveSessionRef.current = result.data.sessionId;
+      const { token, ...session } = result.data;
+      tokenRef.current = token;
+      liveSessionRef.current = session.sessionId;
       beaconedRef.current = null;
-      dispatch({ type: 'granted', session: toSessionInfo(result.data, result.meta.clockSkewMs) });
+      dispatch({ type: 'granted', session });
     });
-  }, []);
+  }, [tokens]);
 
   const end = useCallback(() => {
     const sessionId = liveSessionRef.current;
     if (!sessionId) return;
     dispatch({ type: 'ending' });
+    tokens?.clear();
     void endSessionRequest(sessionId).then((result) => {
       tokenRef.current = null;
       liveSessionRef.current = null;
@@ -115,7 +132,7 @@ export function useCoachSession({ autoStart = true }: { autoStart?: boolean } = 
           : 'The server did not confirm the end of the session. It will close on its own when its time runs out.',
       });
     });
-  }, []);
+  }, [tokens]);
 
   const markExpired = useCallback(() => {
     // No transport is connected yet, so an expired credential means the session is over: drop it and
@@ -124,9 +141,10 @@ export function useCoachSession({ autoStart = true }: { autoStart?: boolean } = 
     const sessionId = liveSessionRef.current;
     tokenRef.current = null;
     liveSessionRef.current = null;
+    tokens?.clear();
     if (sessionId) void endSessionRequest(sessionId);
     dispatch({ type: 'expire' });
-  }, []);
+  }, [tokens]);
 
   // Start on mount; cancel an in-flight request on unmount.
   useEffect(() => {
@@ -148,6 +166,7 @@ export function useCoachSession({ autoStart = true }: { autoStart?: boolean } = 
         beaconedRef.current = sessionId;
         liveSessionRef.current = null;
         tokenRef.current = null;
+        tokens?.clear();
       }
     };
     const onPageShow = (event: PageTransitionEvent) => {
@@ -162,7 +181,7 @@ export function useCoachSession({ autoStart = true }: { autoStart?: boolean } = 
       window.removeEventListener('pagehide', onPageHide);
       window.removeEventListener('pageshow', onPageShow);
     };
-  }, []);
+  }, [tokens]);
 
   return { state, start, end, markExpired };
 }

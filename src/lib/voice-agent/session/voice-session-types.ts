@@ -1,0 +1,58 @@
+/**
+ * What the voice session shows the UI: one immutable snapshot per change (React reads it with
+ * `useSyncExternalStore`). No token in here, ever.
+ *
+ * Browser-only module: never import from `src/server/**` here.
+ */
+import type { TranscriptTurn } from '../realtime/transcript-state';
+import type { TokenTotals } from '../realtime/usage-meter';
+import type { TransportKind } from '../transports/realtime-transport';
+import type { CoachMode, SearchResponse } from '../types/api';
+
+export type TransportPreference = 'auto' | TransportKind;
+
+export type VoiceStatus =
+  | 'idle' // nothing yet (a credential may be prefetched)
+  | 'connecting'
+  | 'connected'
+  | 'reconnecting' // the connection dropped: retrying with backoff
+  | 'renewing' // approaching the upstream's session cap: moving to a fresh connection
+  | 'waiting' // rate-limited: retrying at `retryAt`
+  | 'offline' // the browser is offline: microphone paused until it is back
+  | 'fallback' // no realtime voice for this session (the fallback mode takes over)
+  | 'failed'
+  | 'ended';
+
+export type MicrophoneState = 'off' | 'live' | 'muted' | 'denied' | 'unavailable';
+
+export interface SearchActivity {
+  callId: string;
+  query: string;
+  status: 'searching' | 'done' | 'failed';
+  result?: SearchResponse;
+  message?: string;
+}
+
+export interface VoiceSnapshot {
+  status: VoiceStatus;
+  /** Plain words for the status line (why it failed, what it is doing). */
+  message?: string;
+  transport?: TransportKind;
+  preference: TransportPreference;
+  /** Local epoch ms of the next automatic retry (rate limit countdown, reconnect backoff). */
+  retryAt?: number;
+  mode?: CoachMode;
+  sessionId?: string;
+  warnings: string[];
+  microphone: MicrophoneState;
+  pushToTalk: boolean;
+  /** The coach's audio is playing. */
+  coachSpeaking: boolean;
+  /** The server heard the user start speaking (until it stops). */
+  userSpeaking: boolean;
+  turns: readonly TranscriptTurn[];
+  searches: readonly SearchActivity[];
+  usage: TokenTotals;
+  /** Median end-of-speech → first coach audio, ms. */
+  medianLatencyMs?: number;
+}

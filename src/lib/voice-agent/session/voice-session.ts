@@ -1,0 +1,492 @@
+/**
+ * The voice session: one object that owns a conversation with the coach from the click to the hang-up
+ * and through everything in between (the architecture's ErrorHandling): connect (WebRTC, else WebSocket),
+ * a refreshed token when one expired, a countdown on rate limits, reconnection with backoff when the
+ * connection drops, an offline pause, and the transparent renewal before the upstream's session cap —
+ * new token, new connection, the conversation so far replayed. Server events feed the transcript,
+ * response tracker, tool runner and usage meter; the UI subscribes to snapshots.
+ *
+ * Browser-only module: never import from `src/server/**` here.
+ */
+import { endSession, endSessionOnUnload } from '../api/voice-agent-api';
+import type { TelemetryClient } from '../api/telemetry-client';
+import type { SearchClient } from '../api/search-client';
+import { nextDelay } from '../realtime/backoff';
+import { newItemId, userTextItem, type ClientEvent } from '../realtime/client-events';
+import { isKnownServerEvent, parseServerEvent, type RealtimeInput } from '../realtime/realtime-events';
+import { createResponseTracker, planInterrupt } from '../realtime/response-tracker';
+import { createToolRunner, type ToolNotice } from '../realtime/tool-runner';
+import { createTranscriptState, transcriptReducer, transcriptText } from '../realtime/transcript-reducer';
+import { createUsageMeter, latencyStats } from '../realtime/usage-meter';
+import type { RealtimeTransport, TransportError, TransportKind } from '../transports/realtime-transport';
+import { createLevelMeter, openMicrophone, unlockAudio, type UnlockedAudio } from './audio-setup';
+import { replayEvents } from './context-replay';
+import type { TokenManager } from './token-manager';
+import { connectRealtime, telemetryReason } from './voice-connection';
+import type { SearchActivity, TransportPreference, VoiceSnapshot } from './voice-session-types';
+
+const MAX_RECONNECTS = 5;
+/** Renew this long before the upstream's `expires_at` (never sooner than a quarter of the lifetime). */
+const RENEW_LEAD_MS = 60_000;
+const MAX_SEARCHES_SHOWN = 5;
+
+export interface VoiceSessionDeps {
+  tokens: TokenManager;
+  telemetry: TelemetryClient;
+  search: SearchClient;
+  createTransport(kind: TransportKind): RealtimeTransport;
+  preference?: TransportPreference;
+}
+
+export class VoiceSession {
+  private snapshot: VoiceSnapshot;
+  private readonly listeners = new Set<() => void>();
+  private transcript = createTranscriptState();
+  private transport: RealtimeTransport | undefined;
+  private audio: UnlockedAudio | undefined;
+  private microphone: MediaStream | undefined;
+  private meter: { level(): number; close(): void } | undefined;
+  private abort = new AbortController();
+  private timers = new Set<ReturnType<typeof setTimeout>>();
+  private replayedIds = new Set<string>();
+  private reconnects = 0;
+  private reportedResponses = 0;
+  private startedAt = 0;
+  private userSpeechMs = 0;
+  private speechStartedAt: number | undefined;
+  private muted = false;
+  private pttHeld = false;
+  private readonly tracker = createResponseTracker((event) => this.send(event));
+  private readonly usage = createUsageMeter({ onSample: (s) => this.deps.telemetry.record({ type: 'response_latency', ms: Math.round(s.latencyMs) }) });
+  private readonly tools;
+
+  constructor(private readonly deps: VoiceSessionDeps) {
+    this.snapshot = {
+      status: 'idle',
+      preference: deps.preference ?? 'auto',
+      warnings: [],
+      microphone: 'off',
+      pushToTalk: false,
+      coachSpeaking: false,
+      userSpeaking: false,
+      turns: [],
+      searches: [],
+      usage: this.usage.state.tokens,
+    };
+    this.tools = createToolRunner({
+      send: (event) => this.send(event),
+      search: (query) => deps.search.search(query, this.snapshot.sessionId ?? ''),
+      requestResponse: () => void this.tracker.requestResponse(),
+      notify: (notice) => this.onToolNotice(notice),
+    });
+  }
+
+  // ---- what the UI calls ---------------------------------------------------------------------
+
+  subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+  getSnapshot = (): VoiceSnapshot => this.snapshot;
+
+  /** Prefetch a credential while the page is idle, so the click needs one round trip. */
+  prefetch(): void {
+    void this.deps.tokens.prefetch().then((result) => {
+      if (result.ok && this.snapshot.status === 'idle') {
+        this.update({ mode: result.data.mode, warnings: result.data.warnings, sessionId: result.data.sessionId });
+      }
+    });
+  }
+
+  /** Must be called from the click handler itself (audio unlock needs the gesture). */
+  start(): void {
+    if (!['idle', 'failed', 'ended'].includes(this.snapshot.status)) return;
+    this.audio ??= unlockAudio();
+    this.abort = new AbortController();
+    this.reconnects = 0;
+    this.update({ status: 'connecting', message: 'Connecting to your coach…', retryAt: undefined });
+    void this.begin();
+  }
+
+  /** Hang up: close everything and end the session on the server. */
+  async hangUp({ endOnServer = true }: { endOnServer?: boolean } = {}): Promise<void> {
+    const sessionId = this.snapshot.sessionId;
+    this.stopEverything();
+    this.reportSummary();
+    this.deps.telemetry.stop();
+    this.deps.tokens.clear();
+    this.update({ status: 'ended', message: 'Session ended.', coachSpeaking: false, userSpeaking: false, microphone: 'off' });
+    if (sessionId && endOnServer) await endSession(sessionId);
+  }
+
+  /** The page is going away: beacons only (fetch may not finish). */
+  leave(): void {
+    const sessionId = this.snapshot.sessionId;
+    if (!sessionId || this.snapshot.status === 'ended') return;
+    this.reportSummary();
+    this.deps.telemetry.stop({ beacon: true });
+    endSessionOnUnload(sessionId);
+    this.stopEverything();
+    this.deps.tokens.clear();
+    this.update({ status: 'ended', message: 'Your session was closed when you left the page.' });
+  }
+
+  /** Type instead of speaking. */
+  sendText(text: string): boolean {
+    const clean = text.trim();
+    if (!clean || !this.transport) return false;
+    if (this.snapshot.coachSpeaking || this.tracker.isResponseActive) this.interrupt();
+    const itemId = newItemId();
+    this.apply({ type: 'app.user_text', itemId, text: clean });
+    this.send(userTextItem(clean, { itemId }));
+    this.tracker.requestResponse();
+    return true;
+  }
+
+  /** Stop the coach mid-sentence (the stop button; speaking over it does the same on the server). */
+  interrupt(): void {
+    if (!this.transport) return;
+    const played = this.transport.stopPlayback();
+    for (const event of planInterrupt(this.tracker, { transport: this.transport.kind, playedMs: played?.playedMs })) this.send(event);
+    this.update({ coachSpeaking: false });
+  }
+
+  setMuted(muted: boolean): void {
+    this.muted = muted;
+    this.applyMicrophone();
+  }
+
+  setPushToTalk(enabled: boolean): void {
+    this.update({ pushToTalk: enabled });
+    this.pttHeld = false;
+    this.applyMicrophone();
+  }
+
+  /** Push-to-talk: the microphone is live only while held. */
+  holdToTalk(held: boolean): void {
+    this.pttHeld = held;
+    this.applyMicrophone();
+  }
+
+  setPreference(preference: TransportPreference): void {
+    this.update({ preference });
+  }
+
+  transcriptAsText(): string {
+    return transcriptText(this.transcript);
+  }
+
+  /** 0..1, for the microphone meter (0 when muted or closed). */
+  microphoneLevel = (): number => (this.snapshot.microphone === 'live' ? (this.meter?.level() ?? 0) : 0);
+
+  /** For meters and tests: inbound audio of the live transport. */
+  inboundAudio() {
+    return this.transport?.inboundAudio() ?? Promise.resolve(null);
+  }
+
+  dispose(): void {
+    this.stopEverything();
+    this.tools.dispose();
+    this.audio?.audioContext.close().catch(() => undefined);
+  }
+
+  // ---- connecting ----------------------------------------------------------------------------
+
+  private async begin(): Promise<void> {
+    if (!this.microphone) {
+      const mic = await openMicrophone();
+      if (mic.ok) {
+        this.microphone = mic.stream;
+        this.meter = createLevelMeter(this.audio!.audioContext, mic.stream);
+      }
+      else {
+        this.update({ microphone: mic.reason === 'denied' ? 'denied' : 'unavailable', message: mic.message });
+        this.deps.telemetry.record({ type: 'connection_failed', transport: 'webrtc', reason: 'microphone_denied' });
+      }
+    }
+    const credential = await this.deps.tokens.acquire(this.abort.signal);
+    if (!credential.ok) return this.credentialFailed(credential.error);
+    this.update({ mode: credential.data.mode, warnings: credential.data.warnings, sessionId: credential.data.sessionId });
+    this.deps.telemetry.start(credential.data.sessionId);
+    if (credential.data.mode !== 'realtime') {
+      this.update({ status: 'fallback', message: 'Live voice is not available for this session; the coach continues in fallback mode.' });
+      return;
+    }
+    await this.connect(credential.data, 'connecting');
+  }
+
+  private async connect(credential: Parameters<typeof connectRealtime>[0]['credential'], phase: 'connecting' | 'reconnecting' | 'renewing'): Promise<void> {
+    const audio = this.audio!;
+    const outcome = await connectRealtime({
+      preference: this.snapshot.preference,
+      create: (kind) => this.deps.createTransport(kind),
+      credential,
+      renew: () => this.deps.tokens.renew(this.abort.signal),
+      microphone: this.microphone ?? new MediaStream(),
+      audioElement: audio.audioElement,
+      audioContext: audio.audioContext,
+      signal: this.abort.signal,
+      onAttemptFailed: (kind, error) => this.attemptFailed(kind, error),
+    });
+    if (this.abort.signal.aborted) {
+      if (outcome.ok) outcome.transport.close();
+      return;
+    }
+    if (!outcome.ok) {
+      if ('credentialFailure' in outcome) return this.credentialFailed(outcome.credentialFailure);
+      return this.connectionFailed(outcome.error, phase);
+    }
+    const previous = this.transport;
+    this.attach(outcome.transport);
+    this.deps.telemetry.record({ type: 'connected', transport: outcome.transport.kind, connectMs: outcome.connectMs, attempt: this.reconnects });
+    if (phase !== 'connecting') this.replayContext();
+    previous?.close();
+    this.startedAt ||= Date.now();
+    this.reconnects = 0;
+    this.update({ status: 'connected', transport: outcome.transport.kind, message: undefined, retryAt: undefined, sessionId: outcome.credential.sessionId });
+  }
+
+  private attach(transport: RealtimeTransport): void {
+    this.transport = transport;
+    this.tracker.reset();
+    transport.onEvent((raw) => {
+      if (this.transport !== transport) return; // a replaced connection's stragglers
+      const event = raw.type.startsWith('app.') ? (raw as unknown as RealtimeInput) : parseServerEvent(raw);
+      if (event) this.handle(event);
+    });
+    transport.onClose((info) => {
+      if (this.transport !== transport) return;
+      this.transport = undefined;
+      this.update({ coachSpeaking: false, userSpeaking: false });
+      if (info.reason === 'session_expired') return void this.renew('renewing');
+      this.deps.telemetry.record({ type: 'connection_failed', transport: transport.kind, reason: 'connection_lost', detail: info.message });
+      void this.reconnect();
+    });
+    this.applyMicrophone();
+  }
+
+  private async reconnect(): Promise<void> {
+    if (!navigator.onLine) return this.update({ status: 'offline', message: 'You are offline. The session resumes when the connection is back.' });
+    if (this.reconnects >= MAX_RECONNECTS) {
+      return this.update({ status: 'failed', message: 'The connection to your coach was lost and could not be restored. Start again when ready.' });
+    }
+    const delay = nextDelay(this.reconnects++, { baseMs: 500, maxMs: 8_000, jitter: 'equal' });
+    this.update({ status: 'reconnecting', message: `Connection lost. Reconnecting (attempt ${this.reconnects} of ${MAX_RECONNECTS})…`, retryAt: Date.now() + delay });
+    await this.sleep(delay);
+    await this.renew('reconnecting');
+  }
+
+  /** New credential + new connection, conversation replayed (reconnects and the session-cap renewal). */
+  private async renew(phase: 'reconnecting' | 'renewing'): Promise<void> {
+    if (this.abort.signal.aborted) return;
+    if (phase === 'renewing') this.update({ status: 'renewing', message: 'Refreshing the connection…' });
+    const credential = await this.deps.tokens.renew(this.abort.signal);
+    if (!credential.ok) return this.credentialFailed(credential.error);
+    await this.connect(credential.data, phase);
+  }
+
+  private replayContext(): void {
+    const { events, itemIds } = replayEvents(this.transcript.turns);
+    this.replayedIds = itemIds;
+    for (const event of events) this.send(event);
+  }
+
+  // ---- events --------------------------------------------------------------------------------
+
+  private handle(event: RealtimeInput): void {
+    if (isKnownServerEvent(event) && this.isReplayEcho(event)) return;
+    this.apply(event);
+    this.tracker.handle(event);
+    this.tools.handle(event);
+    this.usage.handle(event);
+    switch (event.type) {
+      case 'session.created':
+        this.scheduleRenewal((event as { session?: { expires_at?: number } }).session?.expires_at);
+        break;
+      case 'input_audio_buffer.speech_started':
+        this.speechStartedAt = Date.now();
+        // WebSocket: our own player holds the audio; cut it and tell the server what was heard.
+        if (this.transport?.kind === 'websocket' && this.snapshot.coachSpeaking) this.interrupt();
+        this.update({ userSpeaking: true });
+        break;
+      case 'input_audio_buffer.speech_stopped':
+        if (this.speechStartedAt) this.userSpeechMs += Date.now() - this.speechStartedAt;
+        this.speechStartedAt = undefined;
+        this.update({ userSpeaking: false });
+        break;
+      case 'output_audio_buffer.started':
+      case 'app.first_audio':
+        this.update({ coachSpeaking: true });
+        break;
+      case 'output_audio_buffer.stopped':
+      case 'output_audio_buffer.cleared':
+      case 'app.playback_ended':
+        this.update({ coachSpeaking: false });
+        break;
+      case 'response.done': {
+        const state = this.usage.state;
+        this.update({ usage: state.tokens, medianLatencyMs: latencyStats(state.samples)?.medianMs });
+        if (state.responses > this.reportedResponses && state.lastResponse) {
+          this.reportedResponses = state.responses;
+          const t = state.lastResponse;
+          this.deps.telemetry.record({
+            type: 'usage',
+            inputTextTokens: t.inputText,
+            inputAudioTokens: t.inputAudio,
+            cachedTokens: t.inputCached,
+            outputTextTokens: t.outputText,
+            outputAudioTokens: t.outputAudio,
+          });
+        }
+        break;
+      }
+      case 'error': {
+        const error = (event as { error?: { code?: string; message?: string } }).error;
+        if (error?.code === 'session_expired') void this.renew('renewing');
+        break;
+      }
+    }
+  }
+
+  private isReplayEcho(event: { type: string; item?: { id?: string } }): boolean {
+    const id = event.item?.id;
+    return id !== undefined && this.replayedIds.has(id) && event.type.startsWith('conversation.item.');
+  }
+
+  private apply(event: RealtimeInput): void {
+    const next = transcriptReducer(this.transcript, event);
+    if (next === this.transcript) return;
+    this.transcript = next;
+    if (next.turns !== this.snapshot.turns) this.update({ turns: next.turns });
+  }
+
+  private onToolNotice(notice: ToolNotice): void {
+    const searches = [...this.snapshot.searches];
+    const at = searches.findIndex((s) => s.callId === notice.callId);
+    let entry: SearchActivity;
+    if (notice.kind === 'search-started') entry = { callId: notice.callId, query: notice.query, status: 'searching' };
+    else if (notice.kind === 'tool-failed') entry = { callId: notice.callId, query: notice.name, status: 'failed', message: notice.message };
+    else if ('result' in notice) entry = { callId: notice.callId, query: notice.query, status: 'done', result: notice.result };
+    else entry = { callId: notice.callId, query: notice.query, status: 'failed', message: notice.failure.message };
+    if (at >= 0) searches[at] = entry;
+    else searches.unshift(entry);
+    this.update({ searches: searches.slice(0, MAX_SEARCHES_SHOWN) });
+  }
+
+  // ---- failures ------------------------------------------------------------------------------
+
+  private attemptFailed(kind: TransportKind, error: TransportError): void {
+    this.deps.telemetry.record({ type: 'connection_failed', transport: kind, reason: telemetryReason(error.reason), detail: error.message });
+  }
+
+  private credentialFailed(failure: { status?: number; message: string; retryAfterSeconds?: number }): void {
+    if (failure.status === 429 || failure.status === 503) {
+      const seconds = failure.retryAfterSeconds ?? 10;
+      this.update({ status: 'waiting', message: failure.message, retryAt: Date.now() + seconds * 1000 });
+      void this.sleep(seconds * 1000).then(() => {
+        if (this.snapshot.status === 'waiting') {
+          this.update({ status: 'connecting', message: 'Connecting to your coach…', retryAt: undefined });
+          void this.begin();
+        }
+      });
+      return;
+    }
+    this.update({ status: 'failed', message: failure.message });
+  }
+
+  private connectionFailed(error: TransportError, phase: 'connecting' | 'reconnecting' | 'renewing'): void {
+    if (error.reason === 'no_realtime_access') {
+      this.update({ status: 'fallback', message: `${error.message} The coach continues in fallback mode.` });
+      return;
+    }
+    if (error.reason === 'rate_limited') {
+      const seconds = error.retryAfterSeconds ?? 10;
+      this.update({ status: 'waiting', message: `${error.message} Retrying in ${seconds} s.`, retryAt: Date.now() + seconds * 1000 });
+      void this.sleep(seconds * 1000).then(() => {
+        if (this.snapshot.status === 'waiting') void this.renew('reconnecting');
+      });
+      return;
+    }
+    if (phase !== 'connecting' && this.reconnects < MAX_RECONNECTS) return void this.reconnect();
+    this.update({ status: 'failed', message: error.message });
+  }
+
+  // ---- plumbing ------------------------------------------------------------------------------
+
+  private scheduleRenewal(expiresAtSeconds: number | undefined): void {
+    if (!expiresAtSeconds) return;
+    const lifetimeLeft = expiresAtSeconds * 1000 - Date.now();
+    const lead = Math.min(RENEW_LEAD_MS, Math.max(2_000, lifetimeLeft / 4));
+    const transport = this.transport;
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      if (this.transport === transport && this.snapshot.status === 'connected') void this.renew('renewing');
+    }, Math.max(0, lifetimeLeft - lead));
+    this.timers.add(timer);
+  }
+
+  private applyMicrophone(): void {
+    const enabled = !this.muted && (!this.snapshot.pushToTalk || this.pttHeld) && this.snapshot.status !== 'offline';
+    this.transport?.setMicrophoneEnabled(enabled);
+    const mic = this.snapshot.microphone;
+    if (this.microphone && mic !== 'denied' && mic !== 'unavailable') this.update({ microphone: enabled ? 'live' : 'muted' });
+  }
+
+  /** Browser online/offline events (wired by the UI). */
+  setOnline(online: boolean): void {
+    if (!online && ['connected', 'reconnecting'].includes(this.snapshot.status)) {
+      this.update({ status: 'offline', message: 'You are offline. The microphone is paused until the connection is back.' });
+      this.applyMicrophone();
+    } else if (online && this.snapshot.status === 'offline') {
+      if (this.transport) {
+        this.update({ status: 'connected', message: undefined });
+        this.applyMicrophone();
+      } else {
+        this.reconnects = 0;
+        void this.renew('reconnecting');
+      }
+    }
+  }
+
+  private send(event: ClientEvent | { type: string }): void {
+    this.transport?.send(event as { type: string } & Record<string, unknown>);
+  }
+
+  private reportSummary(): void {
+    if (!this.startedAt) return;
+    this.deps.telemetry.record({
+      type: 'summary',
+      durationSeconds: Math.round((Date.now() - this.startedAt) / 1000),
+      turns: this.transcript.turns.length,
+      userSpeechSeconds: Math.round(this.userSpeechMs / 1000),
+    });
+    this.startedAt = 0;
+  }
+
+  private stopEverything(): void {
+    this.abort.abort();
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+    this.transport?.close();
+    this.transport = undefined;
+    this.meter?.close();
+    this.meter = undefined;
+    this.microphone?.getTracks().forEach((track) => track.stop());
+    this.microphone = undefined;
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.timers.delete(timer);
+        resolve();
+      }, ms);
+      this.timers.add(timer);
+    });
+  }
+
+  private update(patch: Partial<VoiceSnapshot>): void {
+    this.snapshot = { ...this.snapshot, ...patch };
+    for (const listener of this.listeners) listener();
+  }
+}
