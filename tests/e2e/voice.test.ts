@@ -96,5 +96,12 @@ describe.skipIf(!haveChromium || !haveEspeak)(`voice conversation in Chromium${c
     await page.getByTestId('voice-hangup').click();
     await app.waitForLog((l) => l.event === 'sessionEnded', 10_000);
     await page.close();
+
+    // The client's figures reached Prometheus: connection time, reply latency, token usage, the summary.
+    const metric = async (pattern: RegExp) => Number((await (await app.fetch('/metrics')).text()).match(pattern)?.[1] ?? 0);
+    await expect.poll(() => metric(/voice_agent_webrtc_connection_seconds_count\{transport="webrtc"\} (\d+)/), { timeout: 10_000 }).toBeGreaterThan(0);
+    await expect.poll(() => metric(/voice_agent_response_latency_seconds_count (\d+)/), { timeout: 10_000 }).toBeGreaterThan(0);
+    await expect.poll(() => metric(/voice_agent_realtime_tokens_total\{direction="output",kind="audio"\} (\d+)/), { timeout: 10_000 }).toBeGreaterThan(0);
+    await expect.poll(() => metric(/voice_agent_conversation_turns_count (\d+)/), { timeout: 10_000 }).toBeGreaterThan(0);
   });
 });

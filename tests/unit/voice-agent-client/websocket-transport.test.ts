@@ -219,6 +219,25 @@ describe('createWebSocketTransport connect', () => {
     expect(conn.received).toEqual([{ type: 'response.create' }]);
   });
 
+  it('hands session.created to a handler registered after connect() resolved (as the voice session does)', async () => {
+    const server = await serve();
+    const transport = transportWith(fakePipeline());
+    await transport.connect(connectOptions(server));
+    const conn = await server.nextConnection();
+    const events: WireEvent[] = [];
+    transport.onEvent((event) => events.push(event));
+    // session.created completed connect() before anyone listened; it carries expires_at (renewal timing).
+    expect(events).toEqual([SESSION_CREATED]);
+    const later = { type: 'rate_limits.updated', event_id: 'event_2', rate_limits: [] };
+    conn.ws.send(JSON.stringify(later));
+    await waitFor(() => events.length === 2);
+    expect(events).toEqual([SESSION_CREATED, later]);
+    // A second subscriber gets what comes next only.
+    const second: WireEvent[] = [];
+    transport.onEvent((event) => second.push(event));
+    expect(second).toEqual([]);
+  });
+
   it('gives up after timeoutMs without session.created, and closes the socket', async () => {
     const server = await serve({ sessionCreated: false });
     const fake = fakePipeline();

@@ -19,7 +19,7 @@ import { createTelemetryClient } from '../../../lib/voice-agent/api/telemetry-cl
 import { createTokenManager } from '../../../lib/voice-agent/session/token-manager';
 import { VoiceSession } from '../../../lib/voice-agent/session/voice-session';
 import { createWebRtcTransport } from '../../../lib/voice-agent/transports/webrtc-transport';
-import { createWebSocketTransport } from '../../../lib/voice-agent/transports/websocket-transport';
+import { lazyTransport } from '../../../lib/voice-agent/transports/lazy-transport';
 import { useCoachSession } from '../hooks/use-coach-session';
 import { useVoiceSession } from '../hooks/use-voice-session';
 import { useNow } from '../hooks/use-now';
@@ -87,7 +87,10 @@ export default function CoachConsole({ searchRouting = NO_SEARCH_ROUTING }: Prop
         tokens,
         telemetry: createTelemetryClient(),
         search: searchClient,
-        createTransport: (kind) => (kind === 'webrtc' ? createWebRtcTransport() : createWebSocketTransport()),
+        createTransport: (kind) =>
+          kind === 'webrtc'
+            ? createWebRtcTransport()
+            : lazyTransport('websocket', () => import('../../../lib/voice-agent/transports/websocket-transport').then((m) => () => m.createWebSocketTransport())),
       }),
     [tokens, searchClient],
   );

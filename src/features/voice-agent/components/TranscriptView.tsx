@@ -54,7 +54,8 @@ export function TranscriptView({ turns, asText }: Props) {
           </button>
         </div>
       </div>
-      <ol data-testid="voice-transcript" role="log" aria-live="polite" aria-relevant="additions text" className="mt-3 max-h-96 space-y-3 overflow-y-auto">
+      <div data-testid="voice-transcript" role="log" aria-live="polite" aria-relevant="additions text" className="mt-3 max-h-96 overflow-y-auto">
+      <ol className="space-y-3">
         {empty && <li className="text-sm text-ink-muted">Your conversation will appear here as you talk.</li>}
         {turns.map((turn) => (
           <li key={turn.itemId} data-testid="voice-turn" data-role={turn.role} data-status={turn.status} className={turn.role === 'user' ? 'text-ink' : 'text-ink'}>
@@ -68,6 +69,7 @@ export function TranscriptView({ turns, asText }: Props) {
           </li>
         ))}
       </ol>
+      </div>
     </section>
   );
 }

@@ -9,5 +9,7 @@ export function useNow(enabled: boolean, intervalMs = 1000): number {
     const id = window.setInterval(() => setNow(Date.now()), intervalMs);
     return () => window.clearInterval(id);
   }, [enabled, intervalMs]);
-  return now;
+  // Read the clock during render too: the first render after `enabled` turns on would otherwise show the
+  // stale time from the last tick (e.g. a countdown flashing "6 s" before "1 s").
+  return enabled ? Math.max(now, Date.now()) : now;
 }

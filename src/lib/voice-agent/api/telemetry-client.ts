@@ -6,6 +6,7 @@
  *
  * Browser-only module: never import from `src/server/**` here.
  */
+import type { TransportFailureReason } from '../transports/realtime-transport';
 import { call, VOICE_AGENT_API_BASE } from './voice-agent-api';
 
 export const TELEMETRY_ENDPOINT = `${VOICE_AGENT_API_BASE}/telemetry`;
@@ -20,20 +21,8 @@ export type TelemetryEvent =
   | { type: 'summary'; durationSeconds: number; turns: number; userSpeechSeconds: number }
   | { type: 'heartbeat' };
 
-/** The reasons the server accepts (src/server/telemetry/telemetry-schema.ts). */
-export type TelemetryFailureReason =
-  | 'microphone_denied'
-  | 'sdp_refused'
-  | 'ice_failed'
-  | 'connect_timeout'
-  | 'connection_lost'
-  | 'token_expired'
-  | 'session_expired'
-  | 'rate_limited'
-  | 'upstream_error'
-  | 'offline'
-  | 'unsupported_browser'
-  | 'other';
+/** The reasons the server accepts (src/server/telemetry/telemetry-schema.ts): the transports' own, plus these. */
+export type TelemetryFailureReason = Exclude<TransportFailureReason, 'no_realtime_access'> | 'microphone_denied' | 'offline' | 'other';
 
 export interface TelemetryClient {
   /** Queue a figure; it goes out with the next flush (soon) or heartbeat. */

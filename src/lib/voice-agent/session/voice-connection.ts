@@ -1,7 +1,8 @@
 /**
  * Getting a realtime connection up, whatever the network does: WebRTC first (unless the user chose
  * otherwise), the WebSocket transport when WebRTC cannot connect within a few seconds (UDP blocked on a
- * corporate network), one transparent token refresh when the credential was refused as expired. Every
+ * corporate network; a reconnect or renewal of a session that fell back tries WebSocket first), one
+ * transparent token refresh when the credential was refused as expired. Every
  * failed attempt is reported for telemetry. Returns the connected transport or the last failure.
  *
  * Browser-only module: never import from `src/server/**` here.
@@ -23,6 +24,8 @@ const TIMEOUT_MS = 10_000;
 
 export interface ConnectDeps {
   preference: TransportPreference;
+  /** Auto mode: the kind to try first (the one that worked last in this session). Default WebRTC. */
+  prefer?: TransportKind;
   create(kind: TransportKind): RealtimeTransport;
   credential: Credential;
   /** A new credential for the same session (the failed attempt may have used up the old one). */
@@ -39,15 +42,16 @@ export type ConnectOutcome =
   | { ok: false; error: TransportError }
   | { ok: false; credentialFailure: ApiFailure };
 
-export function transportOrder(preference: TransportPreference): TransportKind[] {
-  return preference === 'auto' ? ['webrtc', 'websocket'] : [preference];
+export function transportOrder(preference: TransportPreference, prefer?: TransportKind): TransportKind[] {
+  if (preference !== 'auto') return [preference];
+  return prefer === 'websocket' ? ['websocket', 'webrtc'] : ['webrtc', 'websocket'];
 }
 
 /** Failures after which the other transport is worth a try. */
 const NETWORK_SHAPED: ReadonlySet<TransportFailureReason> = new Set(['ice_failed', 'connect_timeout', 'connection_lost', 'unsupported_browser']);
 
 export async function connectRealtime(deps: ConnectDeps): Promise<ConnectOutcome> {
-  const order = transportOrder(deps.preference);
+  const order = transportOrder(deps.preference, deps.prefer);
   let credential = deps.credential;
   let last: TransportError = new TransportError('connect_timeout', 'No connection was attempted.');
   let refreshedForExpiry = false;

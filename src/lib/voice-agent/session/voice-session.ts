@@ -12,23 +12,21 @@ import { endSession, endSessionOnUnload } from '../api/voice-agent-api';
 import type { TelemetryClient } from '../api/telemetry-client';
 import type { SearchClient } from '../api/search-client';
 import { nextDelay } from '../realtime/backoff';
-import { newItemId, userTextItem, type ClientEvent } from '../realtime/client-events';
-import { isKnownServerEvent, parseServerEvent, type RealtimeInput } from '../realtime/realtime-events';
-import { createResponseTracker, planInterrupt } from '../realtime/response-tracker';
-import { createToolRunner, type ToolNotice } from '../realtime/tool-runner';
-import { createTranscriptState, transcriptReducer, transcriptText } from '../realtime/transcript-reducer';
-import { createUsageMeter, latencyStats } from '../realtime/usage-meter';
+import type { ClientEvent } from '../realtime/client-events';
+import { parseServerEvent, type RealtimeInput } from '../realtime/realtime-events';
+import { ZERO_TOKENS } from '../realtime/usage-meter';
 import type { RealtimeTransport, TransportError, TransportKind } from '../transports/realtime-transport';
 import { createLevelMeter, openMicrophone, unlockAudio, type UnlockedAudio } from './audio-setup';
-import { replayEvents } from './context-replay';
 import type { TokenManager } from './token-manager';
 import { connectRealtime, telemetryReason } from './voice-connection';
-import type { SearchActivity, TransportPreference, VoiceSnapshot } from './voice-session-types';
+import { VoiceConversation } from './voice-conversation';
+import type { TransportPreference, VoiceSnapshot } from './voice-session-types';
 
 const MAX_RECONNECTS = 5;
+/** How a new connection comes about: the first one, after a loss, or the move before the session cap. */
+type ConnectPhase = 'connecting' | 'reconnecting' | 'renewing';
 /** Renew this long before the upstream's `expires_at` (never sooner than a quarter of the lifetime). */
 const RENEW_LEAD_MS = 60_000;
-const MAX_SEARCHES_SHOWN = 5;
 
 export interface VoiceSessionDeps {
   tokens: TokenManager;
@@ -41,24 +39,25 @@ export interface VoiceSessionDeps {
 export class VoiceSession {
   private snapshot: VoiceSnapshot;
   private readonly listeners = new Set<() => void>();
-  private transcript = createTranscriptState();
   private transport: RealtimeTransport | undefined;
   private audio: UnlockedAudio | undefined;
   private microphone: MediaStream | undefined;
   private meter: { level(): number; close(): void } | undefined;
   private abort = new AbortController();
   private timers = new Set<ReturnType<typeof setTimeout>>();
-  private replayedIds = new Set<string>();
   private reconnects = 0;
-  private reportedResponses = 0;
+  /**
+   * The move to a new connection in flight (renewal or reconnect). One at a time, whoever asks: the
+   * renewal timer, the server's `session_expired` error and the close that follows it all name the same
+   * event, and each must not open a connection of its own.
+   */
+  private moving: Promise<void> | undefined;
+  /** The kind of the last connection that worked; a reconnect or renewal tries it first (auto mode). */
+  private workingKind: TransportKind | undefined;
   private startedAt = 0;
-  private userSpeechMs = 0;
-  private speechStartedAt: number | undefined;
   private muted = false;
   private pttHeld = false;
-  private readonly tracker = createResponseTracker((event) => this.send(event));
-  private readonly usage = createUsageMeter({ onSample: (s) => this.deps.telemetry.record({ type: 'response_latency', ms: Math.round(s.latencyMs) }) });
-  private readonly tools;
+  private readonly conversation: VoiceConversation;
 
   constructor(private readonly deps: VoiceSessionDeps) {
     this.snapshot = {
@@ -71,13 +70,18 @@ export class VoiceSession {
       userSpeaking: false,
       turns: [],
       searches: [],
-      usage: this.usage.state.tokens,
+      usage: ZERO_TOKENS,
     };
-    this.tools = createToolRunner({
+    this.conversation = new VoiceConversation({
       send: (event) => this.send(event),
-      search: (query) => deps.search.search(query, this.snapshot.sessionId ?? ''),
-      requestResponse: () => void this.tracker.requestResponse(),
-      notify: (notice) => this.onToolNotice(notice),
+      search: deps.search,
+      telemetry: deps.telemetry,
+      sessionId: () => this.snapshot.sessionId,
+      update: (patch) => this.update(patch),
+      searches: () => this.snapshot.searches,
+      onSessionCreated: (expiresAt) => this.scheduleRenewal(expiresAt),
+      onSessionExpired: () => void this.renew('renewing'),
+      onBargeIn: () => this.interrupt(),
     });
   }
 
@@ -104,6 +108,7 @@ export class VoiceSession {
     this.audio ??= unlockAudio();
     this.abort = new AbortController();
     this.reconnects = 0;
+    this.workingKind = undefined;
     this.update({ status: 'connecting', message: 'Connecting to your coach…', retryAt: undefined });
     void this.begin();
   }
@@ -135,11 +140,8 @@ export class VoiceSession {
   sendText(text: string): boolean {
     const clean = text.trim();
     if (!clean || !this.transport) return false;
-    if (this.snapshot.coachSpeaking || this.tracker.isResponseActive) this.interrupt();
-    const itemId = newItemId();
-    this.apply({ type: 'app.user_text', itemId, text: clean });
-    this.send(userTextItem(clean, { itemId }));
-    this.tracker.requestResponse();
+    if (this.conversation.isResponding) this.interrupt();
+    this.conversation.sendText(clean);
     return true;
   }
 
@@ -147,8 +149,7 @@ export class VoiceSession {
   interrupt(): void {
     if (!this.transport) return;
     const played = this.transport.stopPlayback();
-    for (const event of planInterrupt(this.tracker, { transport: this.transport.kind, playedMs: played?.playedMs })) this.send(event);
-    this.update({ coachSpeaking: false });
+    for (const event of this.conversation.interruptEvents(this.transport.kind, played?.playedMs)) this.send(event);
   }
 
   setMuted(muted: boolean): void {
@@ -173,7 +174,7 @@ export class VoiceSession {
   }
 
   transcriptAsText(): string {
-    return transcriptText(this.transcript);
+    return this.conversation.asText();
   }
 
   /** 0..1, for the microphone meter (0 when muted or closed). */
@@ -186,7 +187,7 @@ export class VoiceSession {
 
   dispose(): void {
     this.stopEverything();
-    this.tools.dispose();
+    this.conversation.dispose();
     this.audio?.audioContext.close().catch(() => undefined);
   }
 
@@ -215,10 +216,13 @@ export class VoiceSession {
     await this.connect(credential.data, 'connecting');
   }
 
-  private async connect(credential: Parameters<typeof connectRealtime>[0]['credential'], phase: 'connecting' | 'reconnecting' | 'renewing'): Promise<void> {
+  private async connect(credential: Parameters<typeof connectRealtime>[0]['credential'], phase: ConnectPhase): Promise<void> {
     const audio = this.audio!;
     const outcome = await connectRealtime({
       preference: this.snapshot.preference,
+      // The network decided once: after a fallback to WebSocket (UDP blocked), trying WebRTC first again
+      // would cost its whole timeout on every reconnect and renewal — longer than the renewal's lead.
+      ...(phase !== 'connecting' && this.workingKind ? { prefer: this.workingKind } : {}),
       create: (kind) => this.deps.createTransport(kind),
       credential,
       renew: () => this.deps.tokens.renew(this.abort.signal),
@@ -233,14 +237,16 @@ export class VoiceSession {
       return;
     }
     if (!outcome.ok) {
-      if ('credentialFailure' in outcome) return this.credentialFailed(outcome.credentialFailure);
+      if ('credentialFailure' in outcome) return this.credentialFailed(outcome.credentialFailure, phase);
       return this.connectionFailed(outcome.error, phase);
     }
     const previous = this.transport;
+    const replay = this.conversation.startNewConnection({ replay: phase !== 'connecting' });
     this.attach(outcome.transport);
+    for (const event of replay) this.send(event);
     this.deps.telemetry.record({ type: 'connected', transport: outcome.transport.kind, connectMs: outcome.connectMs, attempt: this.reconnects });
-    if (phase !== 'connecting') this.replayContext();
     previous?.close();
+    this.workingKind = outcome.transport.kind;
     this.startedAt ||= Date.now();
     this.reconnects = 0;
     this.update({ status: 'connected', transport: outcome.transport.kind, message: undefined, retryAt: undefined, sessionId: outcome.credential.sessionId });
@@ -248,16 +254,18 @@ export class VoiceSession {
 
   private attach(transport: RealtimeTransport): void {
     this.transport = transport;
-    this.tracker.reset();
     transport.onEvent((raw) => {
       if (this.transport !== transport) return; // a replaced connection's stragglers
       const event = raw.type.startsWith('app.') ? (raw as unknown as RealtimeInput) : parseServerEvent(raw);
-      if (event) this.handle(event);
+      if (event) this.conversation.handle(event, transport.kind);
     });
     transport.onClose((info) => {
       if (this.transport !== transport) return;
       this.transport = undefined;
       this.update({ coachSpeaking: false, userSpeaking: false });
+      // Already moving to a new connection (e.g. the `session_expired` error came first and this is the
+      // close that follows it): that move replaces this connection; a reconnect would open a second one.
+      if (this.moving) return;
       if (info.reason === 'session_expired') return void this.renew('renewing');
       this.deps.telemetry.record({ type: 'connection_failed', transport: transport.kind, reason: 'connection_lost', detail: info.message });
       void this.reconnect();
@@ -276,101 +284,29 @@ export class VoiceSession {
     await this.renew('reconnecting');
   }
 
-  /** New credential + new connection, conversation replayed (reconnects and the session-cap renewal). */
-  private async renew(phase: 'reconnecting' | 'renewing'): Promise<void> {
+  /**
+   * New connection, conversation replayed: reconnects and the session-cap renewal (a new credential),
+   * or the first connection tried again after a rate limit (the held credential while it is valid).
+   * Joins the move already in flight, if any.
+   */
+  private renew(phase: ConnectPhase): Promise<void> {
+    this.moving ??= this.moveToNewConnection(phase).finally(() => (this.moving = undefined));
+    return this.moving;
+  }
+
+  private async moveToNewConnection(phase: ConnectPhase): Promise<void> {
     if (this.abort.signal.aborted) return;
-    if (phase === 'renewing') this.update({ status: 'renewing', message: 'Refreshing the connection…' });
-    const credential = await this.deps.tokens.renew(this.abort.signal);
-    if (!credential.ok) return this.credentialFailed(credential.error);
-    await this.connect(credential.data, phase);
-  }
-
-  private replayContext(): void {
-    const { events, itemIds } = replayEvents(this.transcript.turns);
-    this.replayedIds = itemIds;
-    for (const event of events) this.send(event);
-  }
-
-  // ---- events --------------------------------------------------------------------------------
-
-  private handle(event: RealtimeInput): void {
-    if (isKnownServerEvent(event) && this.isReplayEcho(event)) return;
-    this.apply(event);
-    this.tracker.handle(event);
-    this.tools.handle(event);
-    this.usage.handle(event);
-    switch (event.type) {
-      case 'session.created':
-        this.scheduleRenewal((event as { session?: { expires_at?: number } }).session?.expires_at);
-        break;
-      case 'input_audio_buffer.speech_started':
-        this.speechStartedAt = Date.now();
-        // WebSocket: our own player holds the audio; cut it and tell the server what was heard.
-        if (this.transport?.kind === 'websocket' && this.snapshot.coachSpeaking) this.interrupt();
-        this.update({ userSpeaking: true });
-        break;
-      case 'input_audio_buffer.speech_stopped':
-        if (this.speechStartedAt) this.userSpeechMs += Date.now() - this.speechStartedAt;
-        this.speechStartedAt = undefined;
-        this.update({ userSpeaking: false });
-        break;
-      case 'output_audio_buffer.started':
-      case 'app.first_audio':
-        this.update({ coachSpeaking: true });
-        break;
-      case 'output_audio_buffer.stopped':
-      case 'output_audio_buffer.cleared':
-      case 'app.playback_ended':
-        this.update({ coachSpeaking: false });
-        break;
-      case 'response.done': {
-        const state = this.usage.state;
-        this.update({ usage: state.tokens, medianLatencyMs: latencyStats(state.samples)?.medianMs });
-        if (state.responses > this.reportedResponses && state.lastResponse) {
-          this.reportedResponses = state.responses;
-          const t = state.lastResponse;
-          this.deps.telemetry.record({
-            type: 'usage',
-            inputTextTokens: t.inputText,
-            inputAudioTokens: t.inputAudio,
-            cachedTokens: t.inputCached,
-            outputTextTokens: t.outputText,
-            outputAudioTokens: t.outputAudio,
-          });
-        }
-        break;
-      }
-      case 'error': {
-        const error = (event as { error?: { code?: string; message?: string } }).error;
-        if (error?.code === 'session_expired') void this.renew('renewing');
-        break;
-      }
+    // Whatever was shown (a countdown that reached 0, "offline"), the user now sees the attempt itself.
+    if (phase === 'renewing') this.update({ status: 'renewing', message: 'Refreshing the connection…', retryAt: undefined });
+    else if (phase === 'connecting') this.update({ status: 'connecting', message: 'Connecting to your coach…', retryAt: undefined });
+    else {
+      const message = this.snapshot.status === 'reconnecting' ? this.snapshot.message : 'Reconnecting to your coach…';
+      this.update({ status: 'reconnecting', message, retryAt: undefined });
     }
-  }
-
-  private isReplayEcho(event: { type: string; item?: { id?: string } }): boolean {
-    const id = event.item?.id;
-    return id !== undefined && this.replayedIds.has(id) && event.type.startsWith('conversation.item.');
-  }
-
-  private apply(event: RealtimeInput): void {
-    const next = transcriptReducer(this.transcript, event);
-    if (next === this.transcript) return;
-    this.transcript = next;
-    if (next.turns !== this.snapshot.turns) this.update({ turns: next.turns });
-  }
-
-  private onToolNotice(notice: ToolNotice): void {
-    const searches = [...this.snapshot.searches];
-    const at = searches.findIndex((s) => s.callId === notice.callId);
-    let entry: SearchActivity;
-    if (notice.kind === 'search-started') entry = { callId: notice.callId, query: notice.query, status: 'searching' };
-    else if (notice.kind === 'tool-failed') entry = { callId: notice.callId, query: notice.name, status: 'failed', message: notice.message };
-    else if ('result' in notice) entry = { callId: notice.callId, query: notice.query, status: 'done', result: notice.result };
-    else entry = { callId: notice.callId, query: notice.query, status: 'failed', message: notice.failure.message };
-    if (at >= 0) searches[at] = entry;
-    else searches.unshift(entry);
-    this.update({ searches: searches.slice(0, MAX_SEARCHES_SHOWN) });
+    const credential = phase === 'connecting' ? await this.deps.tokens.acquire(this.abort.signal) : await this.deps.tokens.renew(this.abort.signal);
+    if (this.abort.signal.aborted) return;
+    if (!credential.ok) return this.credentialFailed(credential.error, phase);
+    await this.connect(credential.data, phase);
   }
 
   // ---- failures ------------------------------------------------------------------------------
@@ -379,31 +315,33 @@ export class VoiceSession {
     this.deps.telemetry.record({ type: 'connection_failed', transport: kind, reason: telemetryReason(error.reason), detail: error.message });
   }
 
-  private credentialFailed(failure: { status?: number; message: string; retryAfterSeconds?: number }): void {
+  private credentialFailed(failure: { status?: number; message: string; retryAfterSeconds?: number }, phase: ConnectPhase = 'connecting'): void {
     if (failure.status === 429 || failure.status === 503) {
       const seconds = failure.retryAfterSeconds ?? 10;
       this.update({ status: 'waiting', message: failure.message, retryAt: Date.now() + seconds * 1000 });
       void this.sleep(seconds * 1000).then(() => {
-        if (this.snapshot.status === 'waiting') {
-          this.update({ status: 'connecting', message: 'Connecting to your coach…', retryAt: undefined });
-          void this.begin();
-        }
+        if (this.snapshot.status !== 'waiting') return;
+        // A reconnect or renewal keeps its kind (the conversation is replayed into the new session).
+        if (phase !== 'connecting') return void this.renew(phase);
+        this.update({ status: 'connecting', message: 'Connecting to your coach…', retryAt: undefined });
+        void this.begin();
       });
       return;
     }
     this.update({ status: 'failed', message: failure.message });
   }
 
-  private connectionFailed(error: TransportError, phase: 'connecting' | 'reconnecting' | 'renewing'): void {
+  private connectionFailed(error: TransportError, phase: ConnectPhase): void {
     if (error.reason === 'no_realtime_access') {
       this.update({ status: 'fallback', message: `${error.message} The coach continues in fallback mode.` });
       return;
     }
     if (error.reason === 'rate_limited') {
       const seconds = error.retryAfterSeconds ?? 10;
-      this.update({ status: 'waiting', message: `${error.message} Retrying in ${seconds} s.`, retryAt: Date.now() + seconds * 1000 });
+      // The countdown next to the message says when (a static "in N s" would contradict it a second later).
+      this.update({ status: 'waiting', message: `${error.message} Retrying automatically.`, retryAt: Date.now() + seconds * 1000 });
       void this.sleep(seconds * 1000).then(() => {
-        if (this.snapshot.status === 'waiting') void this.renew('reconnecting');
+        if (this.snapshot.status === 'waiting') void this.renew(phase);
       });
       return;
     }
@@ -454,12 +392,7 @@ export class VoiceSession {
 
   private reportSummary(): void {
     if (!this.startedAt) return;
-    this.deps.telemetry.record({
-      type: 'summary',
-      durationSeconds: Math.round((Date.now() - this.startedAt) / 1000),
-      turns: this.transcript.turns.length,
-      userSpeechSeconds: Math.round(this.userSpeechMs / 1000),
-    });
+    this.deps.telemetry.record({ type: 'summary', durationSeconds: Math.round((Date.now() - this.startedAt) / 1000), ...this.conversation.summary() });
     this.startedAt = 0;
   }
 

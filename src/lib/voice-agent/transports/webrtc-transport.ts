@@ -7,6 +7,7 @@
  */
 import {
   TransportError,
+  createEventHub,
   failureFromResponse,
   type RealtimeTransport,
   type TransportClose,
@@ -15,8 +16,6 @@ import {
 } from './realtime-transport';
 
 const DEFAULT_TIMEOUT_MS = 8_000;
-/** Host candidates are gathered in a few ms; waiting a moment puts them in the offer (no trickle in this API). */
-const MAX_GATHER_WAIT_MS = 400;
 /** Like the reference SDK: a `disconnected` peer gets a few seconds to recover before we call it lost. */
 const DISCONNECTED_GRACE_MS = 5_000;
 
@@ -26,7 +25,7 @@ export function createWebRtcTransport(): RealtimeTransport {
   let connected = false;
   let closedByUs = false;
   let graceTimer: ReturnType<typeof setTimeout> | undefined;
-  const eventHandlers = new Set<(event: WireEvent) => void>();
+  const events = createEventHub<WireEvent>();
   const closeHandlers = new Set<(info: TransportClose) => void>();
 
   function emitClose(info: TransportClose) {
@@ -73,14 +72,15 @@ export function createWebRtcTransport(): RealtimeTransport {
         return; // not ours to crash on: the server never sends non-JSON
       }
       if (event && typeof event === 'object' && typeof (event as WireEvent).type === 'string') {
-        for (const handler of eventHandlers) handler(event as WireEvent);
+        events.emit(event as WireEvent);
       }
     };
 
     try {
       const offer = await peer.createOffer();
+      // Posted at once, like the reference clients: the server side is ICE-lite and learns our address
+      // from our connectivity checks, so waiting for gathering would only add latency (bench/voice).
       await peer.setLocalDescription(offer);
-      await gatheringSettled(peer, MAX_GATHER_WAIT_MS);
       const response = await fetch(`${options.target.url}/calls`, {
         method: 'POST',
         headers: { Authorization: `Bearer ${options.token}`, 'Content-Type': 'application/sdp' },
@@ -91,7 +91,7 @@ export function createWebRtcTransport(): RealtimeTransport {
       });
       if (!response.ok) {
         const body = await response.json().catch(() => null);
-        throw failureFromResponse(response.status, body, response.headers.get('retry-after'));
+        throw failureFromResponse(response.status, body, (name) => response.headers.get(name));
       }
       await peer.setRemoteDescription({ type: 'answer', sdp: await response.text() });
       await channelOpen(dc, peer, abort.signal);
@@ -127,10 +127,7 @@ export function createWebRtcTransport(): RealtimeTransport {
       channel.send(JSON.stringify(event));
       return true;
     },
-    onEvent(handler) {
-      eventHandlers.add(handler);
-      return () => eventHandlers.delete(handler);
-    },
+    onEvent: (handler) => events.subscribe(handler),
     onClose(handler) {
       closeHandlers.add(handler);
       return () => closeHandlers.delete(handler);
@@ -159,20 +156,6 @@ export function createWebRtcTransport(): RealtimeTransport {
       teardown();
     },
   };
-}
-
-function gatheringSettled(pc: RTCPeerConnection, maxWaitMs: number): Promise<void> {
-  if (pc.iceGatheringState === 'complete') return Promise.resolve();
-  return new Promise((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      pc.removeEventListener('icegatheringstatechange', onChange);
-      resolve();
-    };
-    const onChange = () => pc.iceGatheringState === 'complete' && done();
-    const timer = setTimeout(done, maxWaitMs);
-    pc.addEventListener('icegatheringstatechange', onChange);
-  });
 }
 
 function channelOpen(dc: RTCDataChannel, pc: RTCPeerConnection, signal: AbortSignal): Promise<void> {

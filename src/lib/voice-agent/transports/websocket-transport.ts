@@ -23,6 +23,7 @@ import { encodePcm16Base64 } from '../audio/pcm16';
 import type { RealtimeTarget } from '../types/api';
 import {
   TransportError,
+  createEventHub,
   type RealtimeTransport,
   type TransportClose,
   type TransportConnectOptions,
@@ -89,12 +90,12 @@ export function createWebSocketTransport(deps: WebSocketTransportDeps = {}): Web
   /** Aborts an in-flight connect (from `close()`). */
   let abortConnect: ((error: TransportError) => void) | undefined;
   const audio = createOutputAudioRouter();
-  const eventHandlers = new Set<(event: WireEvent) => void>();
+  const events = createEventHub<WireEvent>();
   const closeHandlers = new Set<(info: TransportClose) => void>();
 
   function emit(event: WireEvent) {
     if (state === 'closed') return;
-    for (const handler of eventHandlers) handler(event);
+    events.emit(event);
   }
 
   const hooks: AudioPipelineHooks = {
@@ -247,10 +248,7 @@ export function createWebSocketTransport(deps: WebSocketTransportDeps = {}): Web
       socket.send(JSON.stringify(event));
       return true;
     },
-    onEvent(handler) {
-      eventHandlers.add(handler);
-      return () => eventHandlers.delete(handler);
-    },
+    onEvent: (handler) => events.subscribe(handler),
     onClose(handler) {
       closeHandlers.add(handler);
       return () => closeHandlers.delete(handler);

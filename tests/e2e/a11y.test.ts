@@ -1,0 +1,92 @@
+/**
+ * Accessibility of the pages as a user of assistive technology meets them: axe-core (WCAG 2.x A/AA
+ * rules) finds no violations on the site's pages and on /coach with a live voice session, every voice
+ * control is reachable with the keyboard alone, and the transcript is a polite live region.
+ */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { startAppServer, type AppServer } from '../helpers/app-server';
+import { chromiumSkipNote, haveChromium, launchBrowser, type BrowserSession } from '../helpers/browser';
+import { REALTIME_KEY, startTestEmulator, type Emulator } from '../helpers/emulator';
+import { espeakSkipNote, haveEspeak, speechWav } from '../helpers/speech-wav';
+
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: Array<{ target: unknown[] }>;
+}
+
+/** axe-core in the page (evaluate runs outside the page's CSP, which rightly forbids injected scripts). */
+async function axeViolations(page: Page): Promise<string[]> {
+  await page.evaluate(AXE_SOURCE);
+  const violations = await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(ctx: Document, opts: object): Promise<{ violations: AxeViolation[] }> } }).axe;
+    const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] } });
+    return result.violations;
+  });
+  return violations.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => JSON.stringify(n.target)).join(', ')}`);
+}
+
+describe.skipIf(!haveChromium || !haveEspeak)(`accessibility${chromiumSkipNote}${espeakSkipNote}`, () => {
+  let browser: BrowserSession;
+  let emu: Emulator;
+  let app: AppServer;
+
+  beforeAll(async () => {
+    emu = await startTestEmulator();
+    [browser, app] = await Promise.all([
+      launchBrowser({ fakeAudioCapture: speechWav('Good morning coach.') }),
+      startAppServer({ OPENAI_API_KEY: REALTIME_KEY, OPENAI_BASE_URL: emu.baseUrl, RATE_LIMIT_PER_IP_PER_MINUTE: '1000', MAX_SESSIONS_PER_IP: '1000' }),
+    ]);
+  }, 60_000);
+  afterAll(async () => {
+    await browser?.close();
+    await app?.stop();
+    await emu?.close();
+  });
+
+  it.each(['/', '/library', '/library/eu-ai-act-high-risk-systems', '/privacy'])('%s has no axe violations', async (path) => {
+    const page = await browser.context.newPage();
+    expect((await page.goto(`${app.url}${path}`))?.status()).toBe(200);
+    expect(await axeViolations(page)).toEqual([]);
+    await page.close();
+  });
+
+  it('/coach has no axe violations before and during a live voice session, and every control is reachable by keyboard', async () => {
+    const page = await browser.context.newPage();
+    await page.goto(`${app.url}/coach`);
+    await page.getByTestId('voice-start').waitFor({ timeout: 20_000 });
+    expect(await axeViolations(page)).toEqual([]);
+
+    // Keyboard only: Tab to "Talk to your coach", press Enter.
+    const focusedTestId = () => page.evaluate(() => document.activeElement?.getAttribute('data-testid') ?? document.activeElement?.tagName ?? '');
+    let reached = false;
+    for (let i = 0; i < 60 && !reached; i++) {
+      await page.keyboard.press('Tab');
+      reached = (await focusedTestId()) === 'voice-start';
+    }
+    expect(reached).toBe(true);
+    await page.keyboard.press('Enter');
+    await page.locator('[data-testid="voice-status"][data-status="connected"]').waitFor({ timeout: 20_000 });
+
+    const seen = new Set<string>();
+    for (let i = 0; i < 80; i++) {
+      await page.keyboard.press('Tab');
+      seen.add(await focusedTestId());
+    }
+    for (const control of ['voice-mute', 'voice-hangup', 'voice-ptt-toggle', 'voice-text-input', 'search-input']) expect(seen).toContain(control);
+
+    const transcript = page.getByTestId('voice-transcript');
+    expect(await transcript.getAttribute('role')).toBe('log');
+    expect(await transcript.getAttribute('aria-live')).toBe('polite');
+    expect(await axeViolations(page)).toEqual([]);
+
+    await page.getByTestId('voice-hangup').click();
+    await page.close();
+  });
+});
