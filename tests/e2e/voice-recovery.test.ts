@@ -20,15 +20,12 @@
  * Two browsers (one per describe): the UDP-blocked one with a spoken WAV as its microphone, the normal
  * one with a silent microphone, so its conversations are typed and nothing but the test starts a turn.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import type { Page } from 'playwright-core';
 import { startAppServer, type AppServer } from '../helpers/app-server';
 import { chromiumSkipNote, haveChromium, launchBrowser, problemsOf, watchPage, type BrowserSession, type PageProblems } from '../helpers/browser';
 import { REALTIME_KEY, calls, startTestEmulator, type Emulator } from '../helpers/emulator';
-import { espeakSkipNote, haveEspeak, speechWav } from '../helpers/speech-wav';
+import { espeakSkipNote, haveEspeak, silentWav, speechWav } from '../helpers/speech-wav';
 
 const SPOKEN = 'I want to rehearse my budget pitch for the board.';
 const TYPED = 'Our AI budget request is two point four million euros.';
@@ -104,29 +101,6 @@ interface SessionRecord {
   errors: Array<{ code?: string | null }>;
 }
 
-/** 10 s of digital silence: a microphone that never triggers the emulator's voice detection. */
-function silentWav(): string {
-  const dir = join(tmpdir(), 'voice-coach-test-audio');
-  mkdirSync(dir, { recursive: true });
-  const out = join(dir, 'silence-10s.wav');
-  const rate = 48_000;
-  const bytes = rate * 2 * 10;
-  const header = Buffer.alloc(44);
-  header.write('RIFF', 0, 'ascii');
-  header.writeUInt32LE(36 + bytes, 4);
-  header.write('WAVEfmt ', 8, 'ascii');
-  header.writeUInt32LE(16, 16);
-  header.writeUInt16LE(1, 20); // PCM
-  header.writeUInt16LE(1, 22); // mono
-  header.writeUInt32LE(rate, 24);
-  header.writeUInt32LE(rate * 2, 28);
-  header.writeUInt16LE(2, 32);
-  header.writeUInt16LE(16, 34);
-  header.write('data', 36, 'ascii');
-  header.writeUInt32LE(bytes, 40);
-  writeFileSync(out, Buffer.concat([header, Buffer.alloc(bytes)]));
-  return out;
-}
 
 const turns = (page: Page, role?: 'user' | 'assistant') =>
   page.locator(role ? `[data-testid="voice-turn"][data-role="${role}"]` : '[data-testid="voice-turn"]');

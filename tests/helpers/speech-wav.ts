@@ -33,6 +33,15 @@ export function speechWav(phrase: string, { leadSeconds = 0.6, tailSeconds = 2.5
   return out;
 }
 
+/** 10 s of digital silence: a microphone that never triggers the emulator's voice detection. */
+export function silentWav(): string {
+  const dir = join(tmpdir(), 'voice-coach-test-audio');
+  mkdirSync(dir, { recursive: true });
+  const out = join(dir, 'silence-10s.wav');
+  if (!existsSync(out)) writeFileSync(out, wav(new Int16Array(RATE * 10)));
+  return out;
+}
+
 interface Pcm {
   rate: number;
   samples: Int16Array;

@@ -146,12 +146,20 @@ export function useCoachSession({ autoStart = true, tokens }: { autoStart?: bool
     dispatch({ type: 'expire' });
   }, [tokens]);
 
-  // Start on mount; cancel an in-flight request on unmount.
+  // Fetch the credential once the page is idle (it must not compete with the page's own loading), so the
+  // click needs only the SDP round trip; cancel an in-flight request on unmount.
   useEffect(() => {
     mountedRef.current = true;
-    if (autoStart) start();
+    let idle: number | undefined;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    if (autoStart) {
+      if (typeof window.requestIdleCallback === 'function') idle = window.requestIdleCallback(() => start(), { timeout: 1_000 });
+      else timer = setTimeout(start, 0);
+    }
     return () => {
       mountedRef.current = false;
+      if (idle !== undefined) window.cancelIdleCallback(idle);
+      clearTimeout(timer);
       inFlightRef.current?.abort();
     };
   }, [autoStart, start]);

@@ -16,10 +16,12 @@ import type { ClientEvent } from '../realtime/client-events';
 import { parseServerEvent, type RealtimeInput } from '../realtime/realtime-events';
 import { ZERO_TOKENS } from '../realtime/usage-meter';
 import type { RealtimeTransport, TransportError, TransportKind } from '../transports/realtime-transport';
-import { createLevelMeter, openMicrophone, unlockAudio, type UnlockedAudio } from './audio-setup';
+import { unlockAudio, type UnlockedAudio } from './audio-setup';
 import type { TokenManager } from './token-manager';
 import { connectRealtime, telemetryReason } from './voice-connection';
 import { VoiceConversation } from './voice-conversation';
+import { VoiceMicrophone } from './voice-microphone';
+import { SessionTimers } from './session-timers';
 import type { TransportPreference, VoiceSnapshot } from './voice-session-types';
 
 const MAX_RECONNECTS = 5;
@@ -41,10 +43,9 @@ export class VoiceSession {
   private readonly listeners = new Set<() => void>();
   private transport: RealtimeTransport | undefined;
   private audio: UnlockedAudio | undefined;
-  private microphone: MediaStream | undefined;
-  private meter: { level(): number; close(): void } | undefined;
+  private readonly mic = new VoiceMicrophone();
   private abort = new AbortController();
-  private timers = new Set<ReturnType<typeof setTimeout>>();
+  private readonly timers = new SessionTimers();
   private reconnects = 0;
   /**
    * The move to a new connection in flight (renewal or reconnect). One at a time, whoever asks: the
@@ -55,8 +56,6 @@ export class VoiceSession {
   /** The kind of the last connection that worked; a reconnect or renewal tries it first (auto mode). */
   private workingKind: TransportKind | undefined;
   private startedAt = 0;
-  private muted = false;
-  private pttHeld = false;
   private readonly conversation: VoiceConversation;
 
   constructor(private readonly deps: VoiceSessionDeps) {
@@ -153,19 +152,20 @@ export class VoiceSession {
   }
 
   setMuted(muted: boolean): void {
-    this.muted = muted;
+    this.mic.muted = muted;
     this.applyMicrophone();
   }
 
   setPushToTalk(enabled: boolean): void {
+    this.mic.pushToTalk = enabled;
+    this.mic.held = false;
     this.update({ pushToTalk: enabled });
-    this.pttHeld = false;
     this.applyMicrophone();
   }
 
   /** Push-to-talk: the microphone is live only while held. */
   holdToTalk(held: boolean): void {
-    this.pttHeld = held;
+    this.mic.held = held;
     this.applyMicrophone();
   }
 
@@ -178,7 +178,7 @@ export class VoiceSession {
   }
 
   /** 0..1, for the microphone meter (0 when muted or closed). */
-  microphoneLevel = (): number => (this.snapshot.microphone === 'live' ? (this.meter?.level() ?? 0) : 0);
+  microphoneLevel = (): number => (this.snapshot.microphone === 'live' ? this.mic.level() : 0);
 
   /** For meters and tests: inbound audio of the live transport. */
   inboundAudio() {
@@ -194,16 +194,10 @@ export class VoiceSession {
   // ---- connecting ----------------------------------------------------------------------------
 
   private async begin(): Promise<void> {
-    if (!this.microphone) {
-      const mic = await openMicrophone();
-      if (mic.ok) {
-        this.microphone = mic.stream;
-        this.meter = createLevelMeter(this.audio!.audioContext, mic.stream);
-      }
-      else {
-        this.update({ microphone: mic.reason === 'denied' ? 'denied' : 'unavailable', message: mic.message });
-        this.deps.telemetry.record({ type: 'connection_failed', transport: 'webrtc', reason: 'microphone_denied' });
-      }
+    const mic = await this.mic.open(this.audio!.audioContext);
+    if (!mic.ok) {
+      this.update({ microphone: mic.reason === 'denied' ? 'denied' : 'unavailable', message: mic.message });
+      this.deps.telemetry.record({ type: 'connection_failed', transport: 'webrtc', reason: 'microphone_denied' });
     }
     const credential = await this.deps.tokens.acquire(this.abort.signal);
     if (!credential.ok) return this.credentialFailed(credential.error);
@@ -226,7 +220,7 @@ export class VoiceSession {
       create: (kind) => this.deps.createTransport(kind),
       credential,
       renew: () => this.deps.tokens.renew(this.abort.signal),
-      microphone: this.microphone ?? new MediaStream(),
+      microphone: this.mic.stream ?? new MediaStream(),
       audioElement: audio.audioElement,
       audioContext: audio.audioContext,
       signal: this.abort.signal,
@@ -280,7 +274,7 @@ export class VoiceSession {
     }
     const delay = nextDelay(this.reconnects++, { baseMs: 500, maxMs: 8_000, jitter: 'equal' });
     this.update({ status: 'reconnecting', message: `Connection lost. Reconnecting (attempt ${this.reconnects} of ${MAX_RECONNECTS})…`, retryAt: Date.now() + delay });
-    await this.sleep(delay);
+    await this.timers.sleep(delay);
     await this.renew('reconnecting');
   }
 
@@ -319,7 +313,7 @@ export class VoiceSession {
     if (failure.status === 429 || failure.status === 503) {
       const seconds = failure.retryAfterSeconds ?? 10;
       this.update({ status: 'waiting', message: failure.message, retryAt: Date.now() + seconds * 1000 });
-      void this.sleep(seconds * 1000).then(() => {
+      void this.timers.sleep(seconds * 1000).then(() => {
         if (this.snapshot.status !== 'waiting') return;
         // A reconnect or renewal keeps its kind (the conversation is replayed into the new session).
         if (phase !== 'connecting') return void this.renew(phase);
@@ -340,7 +334,7 @@ export class VoiceSession {
       const seconds = error.retryAfterSeconds ?? 10;
       // The countdown next to the message says when (a static "in N s" would contradict it a second later).
       this.update({ status: 'waiting', message: `${error.message} Retrying automatically.`, retryAt: Date.now() + seconds * 1000 });
-      void this.sleep(seconds * 1000).then(() => {
+      void this.timers.sleep(seconds * 1000).then(() => {
         if (this.snapshot.status === 'waiting') void this.renew(phase);
       });
       return;
@@ -356,18 +350,15 @@ export class VoiceSession {
     const lifetimeLeft = expiresAtSeconds * 1000 - Date.now();
     const lead = Math.min(RENEW_LEAD_MS, Math.max(2_000, lifetimeLeft / 4));
     const transport = this.transport;
-    const timer = setTimeout(() => {
-      this.timers.delete(timer);
+    this.timers.after(lifetimeLeft - lead, () => {
       if (this.transport === transport && this.snapshot.status === 'connected') void this.renew('renewing');
-    }, Math.max(0, lifetimeLeft - lead));
-    this.timers.add(timer);
+    });
   }
 
   private applyMicrophone(): void {
-    const enabled = !this.muted && (!this.snapshot.pushToTalk || this.pttHeld) && this.snapshot.status !== 'offline';
+    const enabled = this.mic.wanted(this.snapshot.status === 'offline');
     this.transport?.setMicrophoneEnabled(enabled);
-    const mic = this.snapshot.microphone;
-    if (this.microphone && mic !== 'denied' && mic !== 'unavailable') this.update({ microphone: enabled ? 'live' : 'muted' });
+    if (this.mic.stream) this.update({ microphone: enabled ? 'live' : 'muted' });
   }
 
   /** Browser online/offline events (wired by the UI). */
@@ -398,24 +389,10 @@ export class VoiceSession {
 
   private stopEverything(): void {
     this.abort.abort();
-    for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
     this.transport?.close();
     this.transport = undefined;
-    this.meter?.close();
-    this.meter = undefined;
-    this.microphone?.getTracks().forEach((track) => track.stop());
-    this.microphone = undefined;
-  }
-
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        this.timers.delete(timer);
-        resolve();
-      }, ms);
-      this.timers.add(timer);
-    });
+    this.mic.close();
   }
 
   private update(patch: Partial<VoiceSnapshot>): void {
