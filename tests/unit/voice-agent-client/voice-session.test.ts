@@ -160,6 +160,31 @@ describe('VoiceSession recovery', () => {
     expect(created[1]!.sent).toEqual([]);
   });
 
+  it('tries a first connection that timed out again with backoff, then says it failed', async () => {
+    const timeout = () => new TransportError('connect_timeout', 'No voice connection within 10 s.');
+    const { session, created, statuses } = setup([
+      { kind: 'webrtc', outcome: timeout() },
+      { kind: 'websocket', outcome: timeout() },
+      { kind: 'webrtc', outcome: timeout() },
+      { kind: 'websocket', outcome: 'ok' },
+    ]);
+    session.start();
+    await settle();
+    expect(session.getSnapshot()).toMatchObject({ status: 'connecting' });
+    expect(session.getSnapshot().message).toContain('Trying again (attempt 1 of 2)');
+    expect(session.getSnapshot().retryAt).toBeGreaterThan(Date.now());
+    await settle(10_000);
+    expect(session.getSnapshot().status).toBe('connected');
+    expect(created.map((t) => t.kind)).toEqual(['webrtc', 'websocket', 'webrtc', 'websocket']);
+    expect(statuses).not.toContain('failed');
+
+    const never = setup(Array.from({ length: 6 }, () => ({ outcome: timeout() })));
+    never.session.start();
+    await settle(60_000);
+    expect(never.session.getSnapshot().status).toBe('failed');
+    expect(never.created).toHaveLength(6); // the first try and two more, each over both transports
+  });
+
   it('renews once when the server ends the session (session_expired, then the close)', async () => {
     const { session, created, statuses, telemetry } = setup([{ outcome: 'ok' }, { outcome: 'ok' }]);
     session.start();

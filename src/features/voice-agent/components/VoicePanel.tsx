@@ -88,7 +88,7 @@ export function VoicePanel({ voice, snapshot: s, onHangUp }: Props) {
           <LoaderCircle size={16} className="mt-0.5 shrink-0 animate-spin motion-reduce:animate-none" aria-hidden="true" />
         )}
         <span>{statusLine(s)}</span>
-        {retryIn !== undefined && (s.status === 'waiting' || s.status === 'reconnecting') && (
+        {retryIn !== undefined && (s.status === 'waiting' || s.status === 'reconnecting' || s.status === 'connecting') && (
           <span data-testid="voice-retry" className="font-mono tabular-nums">
             ({retryIn} s)
           </span>

@@ -15,7 +15,7 @@ import { nextDelay } from '../realtime/backoff';
 import type { ClientEvent } from '../realtime/client-events';
 import { parseServerEvent, type RealtimeInput } from '../realtime/realtime-events';
 import { ZERO_TOKENS } from '../realtime/usage-meter';
-import type { RealtimeTransport, TransportError, TransportKind } from '../transports/realtime-transport';
+import type { RealtimeTransport, TransportError, TransportFailureReason, TransportKind } from '../transports/realtime-transport';
 import { unlockAudio, type UnlockedAudio } from './audio-setup';
 import type { TokenManager } from './token-manager';
 import { connectRealtime, telemetryReason } from './voice-connection';
@@ -25,6 +25,8 @@ import { SessionTimers } from './session-timers';
 import type { TransportPreference, VoiceSnapshot } from './voice-session-types';
 
 const MAX_RECONNECTS = 5;
+const MAX_FIRST_CONNECT_RETRIES = 2;
+const RETRYABLE_FIRST_CONNECT: ReadonlySet<TransportFailureReason> = new Set(['connect_timeout', 'ice_failed', 'upstream_error', 'connection_lost']);
 /** How a new connection comes about: the first one, after a loss, or the move before the session cap. */
 type ConnectPhase = 'connecting' | 'reconnecting' | 'renewing';
 /** Renew this long before the upstream's `expires_at` (never sooner than a quarter of the lifetime). */
@@ -340,6 +342,18 @@ export class VoiceSession {
       return;
     }
     if (phase !== 'connecting' && this.reconnects < MAX_RECONNECTS) return void this.reconnect();
+    // Timeout → retry with backoff: a first connection that found no way through (both transports) may
+    // be a passing network hiccup; try again a couple of times before saying it failed.
+    if (phase === 'connecting' && RETRYABLE_FIRST_CONNECT.has(error.reason) && this.reconnects < MAX_FIRST_CONNECT_RETRIES) {
+      const delay = nextDelay(this.reconnects++, { baseMs: 1_000, maxMs: 8_000, jitter: 'equal' });
+      this.update({
+        status: 'connecting',
+        message: `${error.message} Trying again (attempt ${this.reconnects} of ${MAX_FIRST_CONNECT_RETRIES})…`,
+        retryAt: Date.now() + delay,
+      });
+      void this.timers.sleep(delay).then(() => this.renew('connecting'));
+      return;
+    }
     this.update({ status: 'failed', message: error.message });
   }
 
