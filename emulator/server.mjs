@@ -6,6 +6,7 @@ import { bodyTooLarge, badJson, invalidUrl, serverError } from './lib/errors.mjs
 import { createFaults, faultReply } from './lib/faults.mjs';
 import { MAX_BODY_BYTES, parseJson, rateLimitHeaders, readBody, sendError, sendJson, sendPreflight } from './lib/http.mjs';
 import { requestId } from './lib/ids.mjs';
+import { createFallbackSettings } from './lib/chat-audio-settings.mjs';
 import { createState } from './lib/state.mjs';
 import { handleControl } from './routes/control.mjs';
 import { matchRoute } from './routes/index.mjs';
@@ -26,6 +27,9 @@ import { closeAllCalls } from './routes/realtime-calls.mjs';
  * @property {number} [maxBodyBytes]   default 5 MiB (413 beyond).
  * @property {import('./lib/realtime/conversation-script.mjs').ScriptTurn[]} [realtimeScript] realtime conversation script.
  * @property {Partial<import('./lib/realtime/settings.mjs').RealtimeConfig>} [realtimeConfig] realtime timing and session cap.
+ * @property {Partial<import('./lib/chat-audio-settings.mjs').FallbackConfig>} [fallbackConfig] chat/speech stream pacing, speech engine.
+ * @property {string[]} [transcripts]  texts served in order (per key) by /v1/audio/transcriptions.
+ * @property {string} [defaultTranscript] served after the list is used up.
  */
 
 /** @param {EmulatorOptions} [options] */
@@ -34,6 +38,7 @@ export async function startEmulator(options = {}) {
   const faults = createFaults();
   if (options.faults) faults.set(options.faults);
   const state = createState({ realtimeScript: options.realtimeScript, realtimeConfig: options.realtimeConfig });
+  const fallback = createFallbackSettings(options);
   const now = options.now ?? Date.now;
   const log = options.log === true ? (l) => console.log(l) : typeof options.log === 'function' ? options.log : null;
   /** @type {Map<NodeJS.Timeout, (v?: unknown) => void>} pending latency timers → their resolvers */
@@ -49,6 +54,7 @@ export async function startEmulator(options = {}) {
     reset: () => {
       state.reset();
       faults.reset();
+      fallback.reset();
     },
     /** Replace the realtime script (null restores the startEmulator / default script). Throws TypeError. */
     setRealtimeScript: (script) => state.realtime.setScript(script),
@@ -58,6 +64,12 @@ export async function startEmulator(options = {}) {
     getRealtimeConfig: () => state.realtime.config,
     /** One record per realtime session (oldest first): transport, events by type, responses, truncations, errors. */
     realtimeSessions: () => state.realtimeSessions(),
+    /** Fallback routes: merge {chatChunkMs, speechChunkMs, speechEngine, espeakPath} (null restores). Throws TypeError. */
+    setFallbackConfig: (config) => fallback.setConfig(config),
+    getFallbackConfig: () => fallback.config,
+    /** Transcripts for /v1/audio/transcriptions: [text…] or {transcripts?, default?} (null restores). Throws TypeError. */
+    setTranscripts: (t) => fallback.setTranscripts(t),
+    getTranscripts: () => fallback.transcriptState(),
   };
 
   const sleep = (ms) => new Promise((resolve) => {
@@ -78,16 +90,21 @@ export async function startEmulator(options = {}) {
 
     if (method === 'OPTIONS') return sendPreflight(ctx);
 
-    const body = await readBody(req, options.maxBodyBytes ?? MAX_BODY_BYTES);
-    if (!body.ok) return body.tooLarge ? sendError(ctx, bodyTooLarge(options.maxBodyBytes ?? MAX_BODY_BYTES)) : undefined;
+    const isControl = options.control !== false && path.startsWith('/__emulator/');
+    const match = isControl ? null : matchRoute(method, path);
+    const limit = match?.route.maxBodyBytes ?? options.maxBodyBytes ?? MAX_BODY_BYTES; // routes may allow more (uploads)
+    const body = await readBody(req, limit);
+    if (!body.ok) {
+      if (!body.tooLarge) return undefined;
+      return sendError(ctx, match?.route.tooLarge ? match.route.tooLarge(limit, req.headers['content-length']) : bodyTooLarge(limit));
+    }
     const raw = body.raw;
 
-    if (options.control !== false && path.startsWith('/__emulator/')) {
+    if (isControl) {
       const reply = handleControl({ method, path, query: url.searchParams, raw }, api);
       return 'error' in reply ? sendError(ctx, reply) : sendJson(ctx, reply.status, reply.body);
     }
 
-    const match = matchRoute(method, path);
     const name = match?.route.name ?? 'unknown';
     const parsed = raw.length ? parseJson(raw) : undefined;
     const entry = state.record(name, {
@@ -117,7 +134,7 @@ export async function startEmulator(options = {}) {
       params: match.params, body: parsed, raw, key: auth.ok ? auth.key : null,
       realtimeAccess: auth.ok && auth.info.realtime && !fx.noRealtime,
       authError: auth.ok ? null : auth.reply, // only reaches routes with ephemeralAuth (ek_ secrets)
-      state, faults, options: { defaultModel: options.defaultModel }, now, ctx,
+      state, faults, fallback, options: { defaultModel: options.defaultModel }, now, ctx,
     });
     if (out?.handled) return; // the handler wrote ctx.res itself (SDP, SSE, …)
     if ('error' in out) return sendError(ctx, out);

@@ -7,7 +7,8 @@ import { apiError, invalidKey, modelNotFound } from './errors.mjs';
 
 /**
  * @typedef {object} Fault
- * @property {string} [route]        'models', 'models.retrieve', 'client_secrets', 'responses', 'unknown', … or '*' (default).
+ * @property {string} [route]        'models', 'models.retrieve', 'client_secrets', 'responses', 'chat.completions',
+ *                                   'audio.speech', 'audio.transcriptions', 'unknown', … or '*' (default).
  *                                   A scope also matches its sub-routes ('models' matches 'models.retrieve').
  * @property {number} [times]        apply to the next n matching requests, then clear.
  * @property {number} [status]       answer with this HTTP status and its OpenAI error envelope.
@@ -24,7 +25,8 @@ import { apiError, invalidKey, modelNotFound } from './errors.mjs';
  * @property {boolean} [timeout]     alias of hang.
  * @property {boolean} [dropConnection] destroy the socket without a response.
  * @property {boolean} [noRealtime]  every key is treated as lacking realtime access.
- * @property {number} [afterEvents]  realtime session fault: with dropConnection, drop after n server events.
+ * @property {number} [afterEvents]  realtime session fault: with dropConnection, drop after n server events
+ *                                   (on chat.completions / audio.speech streams: after n chunks).
  * @property {number} [afterMs]      realtime session fault: with dropConnection or sessionExpired, act after t ms.
  * @property {boolean} [sessionExpired] realtime session fault: error session_expired + close 1001 (after afterMs, default 0).
  * @property {{type?: string, code?: string|null, message?: string, param?: string|null}} [errorEvent]
@@ -132,10 +134,13 @@ export function createFaults() {
     /**
      * Consume the realtime session faults matching a route ('realtime.websocket' | 'realtime.webrtc';
      * scope 'realtime' matches both) and combine them. `times` counts sessions.
-     * @param {string} route
+     * Streaming HTTP routes (chat.completions, audio.speech) take theirs with `explicitOnly`: a fault
+     * scoped '*' stays for realtime sessions.
+     * @param {string} route @param {{ explicitOnly?: boolean }} [o]
      */
-    takeSession(route) {
-      const matched = list.filter((f) => isSessionFault(f) && scopeMatches(/** @type {string} */ (f.route), route));
+    takeSession(route, o = {}) {
+      const matched = list.filter((f) => isSessionFault(f) && !(o.explicitOnly && f.route === '*')
+        && scopeMatches(/** @type {string} */ (f.route), route));
       for (const f of matched) if (f.times !== undefined) f.times -= 1;
       list = list.filter((f) => f.times === undefined || f.times > 0);
       const min = (/** @type {(number|undefined)[]} */ xs) => {

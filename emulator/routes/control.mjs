@@ -12,6 +12,10 @@
 //   GET    /__emulator/realtime/config   → { config }
 //   POST   /__emulator/realtime/config   → body: partial config (merged); null restores the default
 //   DELETE /__emulator/realtime/config   → restores the startEmulator / default config
+//   GET    /__emulator/transcripts       → { transcripts, default, served }  (/v1/audio/transcriptions texts)
+//   POST   /__emulator/transcripts       → body: [text…] | { transcripts?, default? }; null restores; restarts every key
+//   DELETE /__emulator/transcripts       → restores the startEmulator / default transcripts
+//   GET|POST|DELETE /__emulator/fallback/config → { config }: chatChunkMs, speechChunkMs, speechEngine, espeakPath
 import { apiError, badJson, invalidUrl } from '../lib/errors.mjs';
 import { parseJson } from '../lib/http.mjs';
 
@@ -38,6 +42,7 @@ export function handleControl(req, api) {
     return ok({ ok: true });
   }
   if (path.startsWith('/__emulator/realtime/')) return handleRealtimeControl(req, api);
+  if (path === '/__emulator/transcripts' || path === '/__emulator/fallback/config') return handleFallbackControl(req, api);
   if (method === 'POST' && path === '/__emulator/faults') {
     const body = parseJson(req.raw);
     if (body === undefined) return badJson();
@@ -79,4 +84,28 @@ function handleRealtimeControl(req, api) {
     return apiError(400, `Invalid realtime ${which}: ${/** @type {Error} */ (e).message}`, { param: which, code: `invalid_realtime_${which}` });
   }
   return ok({ [which]: get() });
+}
+
+/** /__emulator/transcripts and /__emulator/fallback/config (the fallback-mode routes). @param {any} req @param {any} api */
+function handleFallbackControl(req, api) {
+  const { method, path } = req;
+  const transcripts = path === '/__emulator/transcripts';
+  const get = () => (transcripts ? api.getTranscripts() : { config: api.getFallbackConfig() });
+  const set = (v) => (transcripts ? api.setTranscripts(v) : api.setFallbackConfig(v));
+  if (method === 'GET') return { status: 200, body: get() };
+  if (method === 'DELETE') {
+    set(null);
+    return { status: 200, body: get() };
+  }
+  if (method !== 'POST') return invalidUrl(method, path);
+  const body = parseJson(req.raw);
+  if (body === undefined && req.raw.length) return badJson();
+  const value = !transcripts && body && typeof body === 'object' && !Array.isArray(body) && 'config' in body ? body.config : body;
+  try {
+    set(value ?? null);
+  } catch (e) {
+    const what = transcripts ? 'transcripts' : 'fallback_config';
+    return apiError(400, `Invalid ${what.replace('_', ' ')}: ${/** @type {Error} */ (e).message}`, { param: transcripts ? 'transcripts' : 'config', code: `invalid_${what}` });
+  }
+  return { status: 200, body: get() };
 }
