@@ -7,9 +7,9 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { startAppServer, type AppServer } from '../helpers/app-server';
-import { chromiumSkipNote, haveChromium, launchBrowser, type BrowserSession } from '../helpers/browser';
-import { REALTIME_KEY, startTestEmulator, type Emulator } from '../helpers/emulator';
+import type { AppServer } from '../helpers/app-server';
+import { chromiumSkipNote, haveChromium, type BrowserSession } from '../helpers/browser';
+import { startVoiceRig, type VoiceRig } from '../helpers/voice-rig';
 import { espeakSkipNote, haveEspeak, speechWav } from '../helpers/speech-wav';
 
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
@@ -33,21 +33,16 @@ async function axeViolations(page: Page): Promise<string[]> {
 }
 
 describe.skipIf(!haveChromium || !haveEspeak)(`accessibility${chromiumSkipNote}${espeakSkipNote}`, () => {
+  let rig: VoiceRig;
   let browser: BrowserSession;
-  let emu: Emulator;
   let app: AppServer;
 
   beforeAll(async () => {
-    emu = await startTestEmulator();
-    [browser, app] = await Promise.all([
-      launchBrowser({ fakeAudioCapture: speechWav('Good morning coach.') }),
-      startAppServer({ OPENAI_API_KEY: REALTIME_KEY, OPENAI_BASE_URL: emu.baseUrl, RATE_LIMIT_PER_IP_PER_MINUTE: '1000', MAX_SESSIONS_PER_IP: '1000' }),
-    ]);
+    rig = await startVoiceRig({ fakeAudioCapture: speechWav('Good morning coach.') });
+    ({ browser, app } = rig);
   }, 60_000);
   afterAll(async () => {
-    await browser?.close();
-    await app?.stop();
-    await emu?.close();
+    await rig?.close();
   });
 
   it.each(['/', '/library', '/library/eu-ai-act-high-risk-systems', '/privacy'])('%s has no axe violations', async (path) => {

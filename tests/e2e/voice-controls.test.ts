@@ -6,18 +6,12 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { startAppServer, type AppServer } from '../helpers/app-server';
-import { NO_PROBLEMS, chromiumSkipNote, haveChromium, launchBrowser, problemsOf, watchPage, type BrowserSession } from '../helpers/browser';
-import { REALTIME_KEY, startTestEmulator, type Emulator } from '../helpers/emulator';
+import type { AppServer } from '../helpers/app-server';
+import { NO_PROBLEMS, chromiumSkipNote, haveChromium, problemsOf, watchPage, type BrowserSession } from '../helpers/browser';
+import { startVoiceRig, type VoiceRig } from '../helpers/voice-rig';
 import { silentWav } from '../helpers/speech-wav';
 
 const SCRIPT = [{ user: 'typed', assistant: 'Understood. Start with the number you want the board to remember.' }];
-const RECORD_PEERS = `(() => {
-  const Native = window.RTCPeerConnection;
-  if (!Native || window.__peers) return;
-  window.__peers = [];
-  window.RTCPeerConnection = class extends Native { constructor(...a) { super(...a); window.__peers.push(this); } };
-})();`;
 /** What the browser does when the user (or policy) refuses the microphone. */
 const DENY_MICROPHONE = `navigator.mediaDevices.getUserMedia = () => Promise.reject(new DOMException('Permission denied', 'NotAllowedError'));`;
 
@@ -30,22 +24,16 @@ const micSending = (page: Page) =>
   );
 
 describe.skipIf(!haveChromium)(`voice console controls${chromiumSkipNote}`, () => {
+  let rig: VoiceRig;
   let browser: BrowserSession;
-  let emu: Emulator;
   let app: AppServer;
 
   beforeAll(async () => {
-    emu = await startTestEmulator({ realtimeScript: SCRIPT });
-    [browser, app] = await Promise.all([
-      launchBrowser({ fakeAudioCapture: silentWav() }),
-      startAppServer({ OPENAI_API_KEY: REALTIME_KEY, OPENAI_BASE_URL: emu.baseUrl, RATE_LIMIT_PER_IP_PER_MINUTE: '1000', MAX_SESSIONS_PER_IP: '1000' }),
-    ]);
-    await browser.context.addInitScript({ content: RECORD_PEERS });
+    rig = await startVoiceRig({ realtimeScript: SCRIPT, fakeAudioCapture: silentWav() });
+    ({ browser, app } = rig);
   }, 60_000);
   afterAll(async () => {
-    await browser?.close();
-    await app?.stop();
-    await emu?.close();
+    await rig?.close();
   });
 
   async function connect(page: Page) {

@@ -6,9 +6,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { startAppServer, type AppServer } from '../helpers/app-server';
-import { NO_PROBLEMS, chromiumSkipNote, haveChromium, launchBrowser, problemsOf, watchPage, type BrowserSession } from '../helpers/browser';
-import { REALTIME_KEY, startTestEmulator, type Emulator } from '../helpers/emulator';
+import type { AppServer } from '../helpers/app-server';
+import { NO_PROBLEMS, chromiumSkipNote, haveChromium, problemsOf, watchPage, type BrowserSession } from '../helpers/browser';
+import { startVoiceRig, type VoiceRig } from '../helpers/voice-rig';
 import { espeakSkipNote, haveEspeak, speechWav } from '../helpers/speech-wav';
 
 const SCRIPT = [
@@ -19,15 +19,6 @@ const SCRIPT = [
     assistant: 'So name your risk class in the deck before the board asks.',
   },
 ];
-/** Records every RTCPeerConnection the page makes, so the test can read getStats like devtools would. */
-const RECORD_PEERS = `(() => {
-  const Native = window.RTCPeerConnection;
-  if (!Native || window.__peers) return;
-  window.__peers = [];
-  window.RTCPeerConnection = class extends Native {
-    constructor(...args) { super(...args); window.__peers.push(this); }
-  };
-})();`;
 
 async function inboundPackets(page: Page): Promise<number> {
   return page.evaluate(async () => {
@@ -44,22 +35,16 @@ async function inboundPackets(page: Page): Promise<number> {
 const turns = (page: Page, role: 'user' | 'assistant') => page.locator(`[data-testid="voice-turn"][data-role="${role}"]`);
 
 describe.skipIf(!haveChromium || !haveEspeak)(`voice conversation in Chromium${chromiumSkipNote}${espeakSkipNote}`, () => {
+  let rig: VoiceRig;
   let browser: BrowserSession;
-  let emu: Emulator;
   let app: AppServer;
 
   beforeAll(async () => {
-    emu = await startTestEmulator({ realtimeScript: SCRIPT });
-    [browser, app] = await Promise.all([
-      launchBrowser({ fakeAudioCapture: speechWav('I want to rehearse my budget pitch for the board.') }),
-      startAppServer({ OPENAI_API_KEY: REALTIME_KEY, OPENAI_BASE_URL: emu.baseUrl, RATE_LIMIT_PER_IP_PER_MINUTE: '1000', MAX_SESSIONS_PER_IP: '1000' }),
-    ]);
-    await browser.context.addInitScript({ content: RECORD_PEERS });
+    rig = await startVoiceRig({ realtimeScript: SCRIPT, fakeAudioCapture: speechWav('I want to rehearse my budget pitch for the board.') });
+    ({ browser, app } = rig);
   }, 60_000);
   afterAll(async () => {
-    await browser?.close();
-    await app?.stop();
-    await emu?.close();
+    await rig?.close();
   });
 
   it('connects over WebRTC, hears the user, streams the reply with audio, and searches mid-conversation', async () => {
