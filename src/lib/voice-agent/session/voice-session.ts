@@ -11,26 +11,19 @@
 import { endSession, endSessionOnUnload } from '../api/voice-agent-api';
 import type { TelemetryClient } from '../api/telemetry-client';
 import type { SearchClient } from '../api/search-client';
-import { nextDelay } from '../realtime/backoff';
 import type { ClientEvent } from '../realtime/client-events';
 import { parseServerEvent, type RealtimeInput } from '../realtime/realtime-events';
 import { ZERO_TOKENS } from '../realtime/usage-meter';
-import type { RealtimeTransport, TransportError, TransportFailureReason, TransportKind } from '../transports/realtime-transport';
+import type { RealtimeTransport, TransportError, TransportKind } from '../transports/realtime-transport';
 import { unlockAudio, type UnlockedAudio } from './audio-setup';
 import type { TokenManager } from './token-manager';
 import { connectRealtime, telemetryReason } from './voice-connection';
 import { VoiceConversation } from './voice-conversation';
+import { MAX_RECONNECTS, reconnectDelayMs, recoveryFor, renewalDelayMs, type ConnectPhase } from './voice-recovery';
 import { VoiceMicrophone } from './voice-microphone';
 import { SessionTimers } from './session-timers';
 import type { TransportPreference, VoiceSnapshot } from './voice-session-types';
 
-const MAX_RECONNECTS = 5;
-const MAX_FIRST_CONNECT_RETRIES = 2;
-const RETRYABLE_FIRST_CONNECT: ReadonlySet<TransportFailureReason> = new Set(['connect_timeout', 'ice_failed', 'upstream_error', 'connection_lost']);
-/** How a new connection comes about: the first one, after a loss, or the move before the session cap. */
-type ConnectPhase = 'connecting' | 'reconnecting' | 'renewing';
-/** Renew this long before the upstream's `expires_at` (never sooner than a quarter of the lifetime). */
-const RENEW_LEAD_MS = 60_000;
 
 export interface VoiceSessionDeps {
   tokens: TokenManager;
@@ -274,7 +267,7 @@ export class VoiceSession {
     if (this.reconnects >= MAX_RECONNECTS) {
       return this.update({ status: 'failed', message: 'The connection to your coach was lost and could not be restored. Start again when ready.' });
     }
-    const delay = nextDelay(this.reconnects++, { baseMs: 500, maxMs: 8_000, jitter: 'equal' });
+    const delay = reconnectDelayMs(this.reconnects++);
     this.update({ status: 'reconnecting', message: `Connection lost. Reconnecting (attempt ${this.reconnects} of ${MAX_RECONNECTS})…`, retryAt: Date.now() + delay });
     await this.timers.sleep(delay);
     await this.renew('reconnecting');
@@ -328,43 +321,33 @@ export class VoiceSession {
   }
 
   private connectionFailed(error: TransportError, phase: ConnectPhase): void {
-    if (error.reason === 'no_realtime_access') {
-      this.update({ status: 'fallback', message: `${error.message} The coach continues in fallback mode.` });
-      return;
+    const action = recoveryFor(error, phase, this.reconnects);
+    switch (action.kind) {
+      case 'fallback':
+      case 'fail':
+        return this.update({ status: action.kind === 'fallback' ? 'fallback' : 'failed', message: action.message });
+      case 'wait':
+        this.update({ status: 'waiting', message: action.message, retryAt: Date.now() + action.seconds * 1000 });
+        void this.timers.sleep(action.seconds * 1000).then(() => {
+          if (this.snapshot.status === 'waiting') void this.renew(phase);
+        });
+        return;
+      case 'reconnect':
+        return void this.reconnect();
+      case 'retry-first':
+        this.reconnects = action.attempt;
+        this.update({ status: 'connecting', message: action.message, retryAt: Date.now() + action.delayMs });
+        void this.timers.sleep(action.delayMs).then(() => this.renew('connecting'));
+        return;
     }
-    if (error.reason === 'rate_limited') {
-      const seconds = error.retryAfterSeconds ?? 10;
-      // The countdown next to the message says when (a static "in N s" would contradict it a second later).
-      this.update({ status: 'waiting', message: `${error.message} Retrying automatically.`, retryAt: Date.now() + seconds * 1000 });
-      void this.timers.sleep(seconds * 1000).then(() => {
-        if (this.snapshot.status === 'waiting') void this.renew(phase);
-      });
-      return;
-    }
-    if (phase !== 'connecting' && this.reconnects < MAX_RECONNECTS) return void this.reconnect();
-    // Timeout → retry with backoff: a first connection that found no way through (both transports) may
-    // be a passing network hiccup; try again a couple of times before saying it failed.
-    if (phase === 'connecting' && RETRYABLE_FIRST_CONNECT.has(error.reason) && this.reconnects < MAX_FIRST_CONNECT_RETRIES) {
-      const delay = nextDelay(this.reconnects++, { baseMs: 1_000, maxMs: 8_000, jitter: 'equal' });
-      this.update({
-        status: 'connecting',
-        message: `${error.message} Trying again (attempt ${this.reconnects} of ${MAX_FIRST_CONNECT_RETRIES})…`,
-        retryAt: Date.now() + delay,
-      });
-      void this.timers.sleep(delay).then(() => this.renew('connecting'));
-      return;
-    }
-    this.update({ status: 'failed', message: error.message });
   }
 
   // ---- plumbing ------------------------------------------------------------------------------
 
   private scheduleRenewal(expiresAtSeconds: number | undefined): void {
     if (!expiresAtSeconds) return;
-    const lifetimeLeft = expiresAtSeconds * 1000 - Date.now();
-    const lead = Math.min(RENEW_LEAD_MS, Math.max(2_000, lifetimeLeft / 4));
     const transport = this.transport;
-    this.timers.after(lifetimeLeft - lead, () => {
+    this.timers.after(renewalDelayMs(expiresAtSeconds, Date.now()), () => {
       if (this.transport === transport && this.snapshot.status === 'connected') void this.renew('renewing');
     });
   }
