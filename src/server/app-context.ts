@@ -13,6 +13,9 @@ import { createRedisClient, redisIsReady } from './redis/redis-client';
 import { createSessionStore } from './sessions/create-session-store';
 import { createRateLimits, type RateLimits } from './limits/rate-limits';
 import { createOpenAIUpstream } from './openai/openai-upstream';
+import { createFallbackUpstream, type FallbackUpstream } from './openai/fallback-upstream';
+import { createUpstreamGuard } from './openai/upstream-guard';
+import { createFallbackAuth, type FallbackAuth } from './fallback/fallback-auth';
 import { createMemoryTierCache, createRedisTierCache } from './openai/tier-cache';
 import { createTierDetector } from './openai/tier-detector';
 import { createTokenService, type TokenService } from './tokens/token-service';
@@ -31,6 +34,8 @@ export interface AppContext {
   health: HealthService;
   search: SearchService;
   telemetry: TelemetryService;
+  /** Fallback mode's token check and OpenAI calls (no upstream without a key). */
+  fallback: FallbackServices;
   sessions: SessionStore;
   limits: RateLimits;
   instanceId: string;
@@ -39,6 +44,11 @@ export interface AppContext {
   /** Whether shared state (Redis) is reachable right now; undefined when none is configured. */
   sharedStateHealthy: (() => boolean) | undefined;
   close(): Promise<void>;
+}
+
+export interface FallbackServices {
+  auth: FallbackAuth;
+  upstream: FallbackUpstream | undefined;
 }
 
 const KEY = Symbol.for('executive-ai-coach.app-context');
@@ -59,6 +69,8 @@ export function createAppContext(config: Config): AppContext {
   const store = createSessionStore({ redis, logger });
   const limits = createRateLimits(config, redis, logger);
 
+  // One guard for every OpenAI call: the global upstream budget, timing, apiError logs.
+  const guard = createUpstreamGuard({ limits, metrics, logger });
   const upstream = config.openaiApiKey
     ? createOpenAIUpstream({
         apiKey: config.openaiApiKey,
@@ -66,11 +78,13 @@ export function createAppContext(config: Config): AppContext {
         timeoutMs: config.upstreamTimeoutMs,
         model: config.realtimeModel,
         voice: config.realtimeVoice,
-        limits,
-        metrics,
-        logger,
+        guard,
       })
     : undefined;
+  const fallback: FallbackServices = {
+    auth: createFallbackAuth({ config, sessions: store }),
+    upstream: config.openaiApiKey ? createFallbackUpstream({ apiKey: config.openaiApiKey, config, guard }) : undefined,
+  };
   const tier =
     upstream && config.openaiApiKey
       ? createTierDetector({
@@ -112,6 +126,7 @@ export function createAppContext(config: Config): AppContext {
       stores: redis ? 'redis' : 'memory',
       searchProvider: search.providerName,
       realtimeModel: config.realtimeModel,
+      chatModel: config.chatModel,
     },
     'voice agent services ready',
   );
@@ -124,6 +139,7 @@ export function createAppContext(config: Config): AppContext {
     health,
     search,
     telemetry,
+    fallback,
     sessions: store,
     limits,
     instanceId,

@@ -8,6 +8,10 @@ import { z } from 'zod';
 /** Current GA realtime model (see shared/reference/openai-protocol.md §6). */
 export const DEFAULT_REALTIME_MODEL = 'gpt-realtime-2.1';
 
+/** Built-in text-to-speech voices (protocol brief §9.2). */
+export const TTS_VOICES = ['alloy', 'ash', 'ballad', 'coral', 'echo', 'fable', 'onyx', 'nova', 'sage', 'shimmer', 'verse', 'marin', 'cedar'] as const;
+export const REASONING_EFFORTS = ['none', 'minimal', 'low', 'medium', 'high'] as const;
+
 const int = (min: number, max: number, fallback: number) =>
   z.preprocess(
     (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
@@ -26,6 +30,9 @@ const optionalString = z
   .trim()
   .optional()
   .transform((v) => (v === '' ? undefined : v));
+
+const modelId = (fallback: string) =>
+  optionalString.transform((v) => v ?? fallback).pipe(z.string().regex(/^[\w.:-]+$/, 'must be a model id'));
 
 const origin = z.string().transform((value, ctx) => {
   try {
@@ -102,6 +109,15 @@ const envSchema = z
     OPENAI_SEARCH_MODEL: optionalString
       .transform((v) => v ?? 'gpt-5.4')
       .pipe(z.string().regex(/^[\w.:-]+$/, 'must be a model id')),
+    // Fallback mode (speech-to-text + Chat Completions + text-to-speech, docs/fallback-and-demo.md).
+    OPENAI_CHAT_MODEL: modelId('gpt-5.4'),
+    OPENAI_CHAT_REASONING_EFFORT: optionalString.transform((v) => v ?? 'none').pipe(z.enum(REASONING_EFFORTS)),
+    OPENAI_TTS_MODEL: modelId('gpt-4o-mini-tts'),
+    OPENAI_TTS_VOICE: optionalString.transform((v) => v ?? 'marin').pipe(z.enum(TTS_VOICES)),
+    OPENAI_TRANSCRIBE_MODEL: modelId('gpt-4o-mini-transcribe'),
+    CHAT_MAX_TOOL_ROUNDS: int(1, 5, 3),
+    FALLBACK_RATE_LIMIT_PER_SESSION_PER_MINUTE: int(1, 1_000_000, 60),
+    FALLBACK_RATE_LIMIT_PER_IP_PER_MINUTE: int(1, 1_000_000, 180),
     SEARCH_CACHE_SECONDS: int(0, 86_400, 600),
     SEARCH_TIMEOUT_MS: int(100, 60_000, 8_000),
     SEARCH_RATE_LIMIT_PER_SESSION_PER_MINUTE: int(1, 1_000_000, 10),
@@ -168,6 +184,16 @@ export interface Config {
   searchProvider: 'auto' | 'openai' | 'searxng' | 'knowledge';
   searxngUrl: string | undefined;
   openaiSearchModel: string;
+  chatModel: string;
+  /** Sent as `reasoning_effort` with every fallback chat call. */
+  chatReasoningEffort: (typeof REASONING_EFFORTS)[number];
+  ttsModel: string;
+  ttsVoice: (typeof TTS_VOICES)[number];
+  transcribeModel: string;
+  /** Web searches one fallback chat turn may run before the model must answer without tools. */
+  chatMaxToolRounds: number;
+  fallbackRateLimitPerSessionPerMinute: number;
+  fallbackRateLimitPerIpPerMinute: number;
   searchCacheSeconds: number;
   searchTimeoutMs: number;
   searchRateLimitPerSessionPerMinute: number;
@@ -229,6 +255,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     searchProvider: e.SEARCH_PROVIDER,
     searxngUrl: e.SEARXNG_URL,
     openaiSearchModel: e.OPENAI_SEARCH_MODEL,
+    chatModel: e.OPENAI_CHAT_MODEL,
+    chatReasoningEffort: e.OPENAI_CHAT_REASONING_EFFORT,
+    ttsModel: e.OPENAI_TTS_MODEL,
+    ttsVoice: e.OPENAI_TTS_VOICE,
+    transcribeModel: e.OPENAI_TRANSCRIBE_MODEL,
+    chatMaxToolRounds: e.CHAT_MAX_TOOL_ROUNDS,
+    fallbackRateLimitPerSessionPerMinute: e.FALLBACK_RATE_LIMIT_PER_SESSION_PER_MINUTE,
+    fallbackRateLimitPerIpPerMinute: e.FALLBACK_RATE_LIMIT_PER_IP_PER_MINUTE,
     searchCacheSeconds: e.SEARCH_CACHE_SECONDS,
     searchTimeoutMs: e.SEARCH_TIMEOUT_MS,
     searchRateLimitPerSessionPerMinute: e.SEARCH_RATE_LIMIT_PER_SESSION_PER_MINUTE,

@@ -12,7 +12,15 @@ export interface Emulator {
   setRealtimeScript?(script: unknown): void;
   setRealtimeConfig?(config: unknown): void;
   realtimeSessions?(): Array<Record<string, unknown>>;
-  stats(): { counts: Record<string, number>; lastRequest: Record<string, { body: any; headers: Record<string, unknown> }> };
+  /** Chat/speech pacing and engine (see emulator/README.md "## Fallback routes"). */
+  setFallbackConfig(config: { chatChunkMs?: number; speechChunkMs?: number; speechEngine?: string } | null): void;
+  /** Texts `/v1/audio/transcriptions` serves, in order, per API key. */
+  setTranscripts(transcripts: string[] | { transcripts?: string[]; default?: string } | null): void;
+  stats(): {
+    counts: Record<string, number>;
+    lastRequest: Record<string, { body: any; headers: Record<string, unknown>; status?: number }>;
+    history: Array<{ route: string; body: any; status?: number }>;
+  };
   close(): Promise<void>;
 }
 

@@ -6,7 +6,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { AppServer } from '../helpers/app-server';
 import { useServersWithEmulator } from '../helpers/server-fixture';
-import { REALTIME_KEY, calls, type Emulator } from '../helpers/emulator';
+import { REALTIME_KEY, STANDARD_KEY, calls, type Emulator } from '../helpers/emulator';
 import { startSearxngFake } from '../helpers/searxng-fake';
 
 const HIGH_RISK = 'What does the EU AI Act require for high-risk systems?';
@@ -132,7 +132,8 @@ describe('search through SearXNG', () => {
   it('uses the configured SearXNG instance and falls back to the library when it is down', async () => {
     const searx = await startSearxngFake();
     try {
-      const s = await server({ SEARCH_PROVIDER: 'searxng', SEARXNG_URL: searx.url });
+      // A fallback session (key without realtime access): demo sessions only ever search the library.
+      const s = await server({ SEARCH_PROVIDER: 'searxng', SEARXNG_URL: searx.url, OPENAI_API_KEY: STANDARD_KEY, OPENAI_BASE_URL: emu.baseUrl });
       const sessionId = await session(s);
       const ok = await (await search(s, { query: 'EU AI Act', sessionId })).json();
       expect(ok.provider).toBe('searxng');

@@ -6,6 +6,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import { ApiError, errorResult, jsonResult } from '../http/api-error';
 import { readJsonBody } from '../http/json-body';
+import { FALLBACK_ROUTES } from '../fallback/fallback-routes';
 import { isWellFormedSessionId } from '../sessions/session-id';
 import { telemetryBody } from '../telemetry/telemetry-schema';
 import type { Handler, RouteMethods } from './api-types';
@@ -26,9 +27,14 @@ const token: Handler = async (req, app) => {
   return jsonResult(await app.tokens.issueToken(req.ip));
 };
 
+/** `mode: "fallback"` moves a live realtime session to fallback mode (docs/fallback-and-demo.md). */
+const refreshBody = sessionIdBody.extend({
+  mode: z.literal('fallback', { error: 'mode must be "fallback" when given' }).optional(),
+});
+
 const refresh: Handler = async (req, app) => {
-  const { sessionId } = await readJsonBody(req, sessionIdBody);
-  return jsonResult(await app.tokens.refreshToken(req.ip, sessionId));
+  const { sessionId, mode } = await readJsonBody(req, refreshBody);
+  return jsonResult(await app.tokens.refreshToken(req.ip, sessionId, { mode }));
 };
 
 // Called on hang-up and, through navigator.sendBeacon, when the page unloads.
@@ -76,7 +82,8 @@ export const responsesSearch: Handler = async (req, app) => {
       throw new ApiError(429, 'rate_limited', 'Too many searches right now. Please wait a moment.', { 'Retry-After': String(decision.retryAfterSeconds) }, { retryAfter: decision.retryAfterSeconds });
     }
   }
-  return jsonResult(await app.search.search(query));
+  // A demo session never causes an upstream call: it searches the platform's library only.
+  return jsonResult(await app.search.search(query, { libraryOnly: session.mode === 'demo' }));
 };
 
 // Client figures + heartbeat (see telemetry/telemetry-service.ts); navigator.sendBeacon may carry it on unload.
@@ -114,6 +121,7 @@ export const API_ROUTES: Readonly<Record<string, RouteMethods>> = {
   '/api/voice-agent/health': { GET: health, HEAD: health },
   '/api/voice-agent/responses-search': { POST: responsesSearch },
   '/api/voice-agent/telemetry': { POST: telemetry },
+  ...FALLBACK_ROUTES,
   '/metrics': { GET: metrics },
 };
 

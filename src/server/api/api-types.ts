@@ -18,12 +18,20 @@ export interface ApiRequest {
   protocol: 'http' | 'https';
   /** The request body, streamed (read at most once). */
   body(): AsyncIterable<Uint8Array>;
+  /**
+   * Aborted when the client goes away before its response was completely sent: handlers pass it to
+   * upstream calls so a closed tab stops spending the server's key.
+   */
+  signal: AbortSignal;
 }
+
+/** A streamed body: the adapter writes each chunk as it comes (with backpressure) and stops when the client leaves. */
+export type StreamedBody = AsyncIterable<Uint8Array>;
 
 export interface ApiResponse {
   status: number;
   headers: Record<string, string>;
-  body: string | null;
+  body: string | StreamedBody | null;
 }
 
 export type Handler = (req: ApiRequest, app: AppContext) => Promise<ApiResponse>;

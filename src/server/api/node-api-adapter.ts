@@ -6,7 +6,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AppContext } from '../app-context';
 import { normaliseIp } from '../http/client-ip';
-import type { ApiRequest, ApiSurface } from './api-types';
+import type { ApiRequest, ApiSurface, StreamedBody } from './api-types';
 import { handleApiRequest } from './handle-api-request';
 
 /**
@@ -55,7 +55,7 @@ function bodyOf(req: IncomingMessage): AsyncIterable<Uint8Array> {
   };
 }
 
-export function toApiRequest(req: IncomingMessage, pathname: string): ApiRequest {
+export function toApiRequest(req: IncomingMessage, pathname: string, signal: AbortSignal = new AbortController().signal): ApiRequest {
   const headers = req.headers;
   return {
     method: (req.method ?? 'GET').toUpperCase(),
@@ -67,6 +67,7 @@ export function toApiRequest(req: IncomingMessage, pathname: string): ApiRequest
     ip: normaliseIp(String(headers['x-forwarded-for'] ?? req.socket.remoteAddress ?? '')),
     protocol: headers['x-forwarded-proto'] === 'https' ? 'https' : 'http',
     body: () => bodyOf(req),
+    signal,
   };
 }
 
@@ -107,8 +108,52 @@ export async function serveApi(
   app: AppContext,
   surface?: ApiSurface,
 ): Promise<void> {
-  const result = await handleApiRequest(toApiRequest(req, pathname), app, surface);
+  // 'close' before the response finished = the client went away (closed tab, aborted fetch).
+  const clientGone = new AbortController();
+  res.once('close', () => {
+    if (!res.writableFinished) clientGone.abort();
+  });
+  const result = await handleApiRequest(toApiRequest(req, pathname, clientGone.signal), app, surface);
   if (!(await drain(req))) result.headers.Connection = 'close';
+  if (typeof result.body === 'string' || result.body === null) {
+    res.writeHead(result.status, result.headers);
+    res.end(result.body ?? undefined);
+    return;
+  }
   res.writeHead(result.status, result.headers);
-  res.end(result.body ?? undefined);
+  res.flushHeaders();
+  await writeStream(res, result.body, clientGone.signal, app, pathname);
+}
+
+/**
+ * Writes a streamed body chunk by chunk, waiting for 'drain' when the socket is full. When the client
+ * leaves, the source is closed (its `finally` blocks cancel upstream work). A source that fails after
+ * the headers were sent cannot become an error response any more: the connection is cut, so the client
+ * sees a truncated body instead of a complete-looking one.
+ */
+async function writeStream(res: ServerResponse, body: StreamedBody, gone: AbortSignal, app: AppContext, pathname: string): Promise<void> {
+  const iterator = body[Symbol.asyncIterator]();
+  const aborted = new Promise<'gone'>((resolve) => {
+    if (gone.aborted) resolve('gone');
+    else gone.addEventListener('abort', () => resolve('gone'), { once: true });
+  });
+  try {
+    for (;;) {
+      const next = await Promise.race([iterator.next(), aborted]);
+      if (next === 'gone') break;
+      if (next.done) {
+        res.end();
+        return;
+      }
+      if (!res.write(next.value)) {
+        const drained = new Promise<'drained'>((resolve) => res.once('drain', () => resolve('drained')));
+        if ((await Promise.race([drained, aborted])) === 'gone') break;
+      }
+    }
+  } catch (error) {
+    app.logger.warn({ event: 'streamFailed', path: pathname, err: error instanceof Error ? { message: error.message } : String(error) }, 'response stream failed');
+    res.destroy();
+  }
+  // The client left (or the source failed): let the source clean up without waiting for it.
+  void Promise.resolve(iterator.return?.()).catch(() => {});
 }

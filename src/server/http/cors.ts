@@ -36,7 +36,8 @@ export function checkOrigin(
   return { kind: 'denied', origin };
 }
 
-const ALLOWED_REQUEST_HEADERS = 'Content-Type';
+// Authorization: the fallback endpoints take the session's token as a bearer token.
+const ALLOWED_REQUEST_HEADERS = 'Content-Type, Authorization';
 const PREFLIGHT_MAX_AGE_SECONDS = '600';
 
 /** Headers for an allowed cross-origin response (same-origin requests need none). */

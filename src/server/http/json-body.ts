@@ -6,32 +6,14 @@
 import type { z } from 'zod';
 import type { ApiRequest } from '../api/api-types';
 import { ApiError } from './api-error';
+import { readLimitedBody } from './limited-body';
 
 export const MAX_JSON_BODY_BYTES = 16 * 1024;
 
-function isJsonContentType(value: string | null): boolean {
+export function isJsonContentType(value: string | null): boolean {
   if (!value) return false;
   const type = value.split(';')[0]!.trim().toLowerCase();
   return type === 'application/json' || (type.startsWith('application/') && type.endsWith('+json'));
-}
-
-async function readLimited(request: ApiRequest, limit: number): Promise<string> {
-  const declared = request.header('content-length');
-  if (declared !== null && Number(declared) > limit) throw tooLarge(limit);
-  if (declared === '0') return ''; // nothing to read (the usual token request)
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for await (const chunk of request.body()) {
-    total += chunk.byteLength;
-    if (total > limit) throw tooLarge(limit); // leaving the loop stops reading the stream
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks).toString('utf8');
-}
-
-function tooLarge(limit: number): ApiError {
-  // The rest of the body is left to the server adapter, which drains it (bounded) before answering.
-  return new ApiError(413, 'payload_too_large', `Request body must be at most ${limit / 1024} KB.`);
 }
 
 /**
@@ -44,7 +26,7 @@ export async function readJsonBody<S extends z.ZodType>(
   { allowEmpty = false, limit = MAX_JSON_BODY_BYTES } = {},
 ): Promise<z.output<S>> {
   const contentType = request.header('content-type');
-  const text = await readLimited(request, limit);
+  const text = (await readLimitedBody(request, limit)).toString('utf8');
   let data: unknown;
   if (text.trim() === '' && allowEmpty && (!contentType || isJsonContentType(contentType))) {
     data = {};

@@ -17,10 +17,21 @@ export interface RateLimits {
   searchPerSession(sessionId: string): Promise<LimitDecision>; // SEARCH_RATE_LIMIT_PER_SESSION_PER_MINUTE, shared
   searchPerIp(ip: string): Promise<LimitDecision>;   // SEARCH_RATE_LIMIT_PER_IP_PER_MINUTE, shared
   telemetryPerSession(sessionId: string): Promise<LimitDecision>; // TELEMETRY_RATE_LIMIT_PER_SESSION_PER_MINUTE, shared
+  fallbackPerSession(sessionId: string): Promise<LimitDecision>; // FALLBACK_RATE_LIMIT_PER_SESSION_PER_MINUTE (transcribe+chat+speech), shared
+  fallbackPerIp(ip: string): Promise<LimitDecision>; // FALLBACK_RATE_LIMIT_PER_IP_PER_MINUTE, shared
 }
 
 export type RateLimitsConfig = Pick<Config, 'rateLimitPerIpPerMinute' | 'maxTokensPerMinute' | 'apiRateLimitPerMinute'> &
-  Partial<Pick<Config, 'searchRateLimitPerSessionPerMinute' | 'searchRateLimitPerIpPerMinute' | 'telemetryRateLimitPerSessionPerMinute'>>;
+  Partial<
+    Pick<
+      Config,
+      | 'searchRateLimitPerSessionPerMinute'
+      | 'searchRateLimitPerIpPerMinute'
+      | 'telemetryRateLimitPerSessionPerMinute'
+      | 'fallbackRateLimitPerSessionPerMinute'
+      | 'fallbackRateLimitPerIpPerMinute'
+    >
+  >;
 
 const WINDOW_SECONDS = 60;
 /** A persistent limiter fault would otherwise log on every request. */
@@ -38,8 +49,12 @@ export function createRateLimits(config: RateLimitsConfig, redis?: Redis, logger
   const searchSession = guarded('searchPerSession', sharedLimiter('va:rl:ss', config.searchRateLimitPerSessionPerMinute ?? 10, redis), logger);
   const searchIp = guarded('searchPerIp', sharedLimiter('va:rl:si', config.searchRateLimitPerIpPerMinute ?? 30, redis), logger);
   const telemetry = guarded('telemetryPerSession', sharedLimiter('va:rl:tel', config.telemetryRateLimitPerSessionPerMinute ?? 30, redis), logger);
+  const fallbackSession = guarded('fallbackPerSession', sharedLimiter('va:rl:fs', config.fallbackRateLimitPerSessionPerMinute ?? 60, redis), logger);
+  const fallbackIp = guarded('fallbackPerIp', sharedLimiter('va:rl:fi', config.fallbackRateLimitPerIpPerMinute ?? 180, redis), logger);
   return {
     perIp: (ip) => perIp(ip),
+    fallbackPerSession: (sessionId) => fallbackSession(sessionId),
+    fallbackPerIp: (ip) => fallbackIp(ip),
     telemetryPerSession: (sessionId) => telemetry(sessionId),
     instanceTokens: () => tokens('instance'),
     upstreamCalls: () => upstream('all'),

@@ -135,6 +135,24 @@ export function createMetrics() {
     registers: [registry],
   });
 
+  // Fallback mode (speech-to-text + chat + text-to-speech through this server).
+  const transcribedAudioSeconds = new Counter({
+    name: 'voice_agent_transcribed_audio_seconds_total',
+    help: 'Seconds of user audio sent to speech-to-text (fallback mode).',
+    registers: [registry],
+  });
+  const synthesizedCharacters = new Counter({
+    name: 'voice_agent_synthesized_characters_total',
+    help: 'Characters of coach text sent to text-to-speech (fallback mode).',
+    registers: [registry],
+  });
+  const chatTokens = new Counter({
+    name: 'voice_agent_chat_tokens_total',
+    help: 'Chat Completions token usage in fallback mode, by kind (input or output).',
+    labelNames: ['kind'] as const,
+    registers: [registry],
+  });
+
   let activeSource: ActiveCountsSource | undefined;
   const activeConnections = new Gauge({
     name: 'voice_agent_active_connections',
@@ -175,6 +193,9 @@ export function createMetrics() {
     userEngagementSeconds,
     responseLatencySeconds,
     realtimeTokens,
+    transcribedAudioSeconds,
+    synthesizedCharacters,
+    chatTokens,
     /** Wires the active-connections gauge to the session registry (read at scrape time). */
     setActiveCountsSource(source: ActiveCountsSource) {
       activeSource = source;

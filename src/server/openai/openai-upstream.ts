@@ -1,22 +1,14 @@
 /**
- * The only module that talks to OpenAI. Every call goes through `guarded`, which enforces the global
- * upstream budget (API_RATE_LIMIT_PER_MINUTE), times the call, counts failures and logs `apiError`
- * without the key. Retries are off: the caller degrades (fallback/demo) instead of making users wait.
+ * OpenAI calls of the realtime path (tier detection, minting). Every call goes through the shared
+ * guard (upstream-guard.ts): the global upstream budget (API_RATE_LIMIT_PER_MINUTE), timing, failures
+ * counted and logged as `apiError` without the key. Retries are off: the caller degrades
+ * (fallback/demo) instead of making users wait. Fallback mode's calls live in fallback-upstream.ts.
  */
 import OpenAI from 'openai';
-import type { Logger } from '../observability/logger';
-import type { Metrics } from '../observability/metrics';
-import type { RateLimits } from '../limits/rate-limits';
-import { ApiError } from '../http/api-error';
 import { coachRealtimeSession } from '../coach/coach-session';
-import { classifyUpstreamError, type UpstreamFailure } from './upstream-error';
+import type { UpstreamGuard } from './upstream-guard';
 
-export class UpstreamCallError extends Error {
-  constructor(readonly failure: UpstreamFailure) {
-    super(`${failure.kind} (${failure.status})`);
-    this.name = 'UpstreamCallError';
-  }
-}
+export { UpstreamCallError } from './upstream-guard';
 
 export interface RealtimeSecret {
   value: string;
@@ -35,42 +27,13 @@ export interface UpstreamDeps {
   timeoutMs: number;
   model: string;
   voice: string;
-  limits: RateLimits;
-  metrics: Metrics;
-  logger: Logger;
+  guard: UpstreamGuard;
 }
 
 export function createOpenAIUpstream(deps: UpstreamDeps): OpenAIUpstream {
   const client = new OpenAI({ apiKey: deps.apiKey, baseURL: deps.baseUrl, timeout: deps.timeoutMs, maxRetries: 0 });
 
-  async function guarded<T>(operation: string, call: () => Promise<T>): Promise<T> {
-    const budget = await deps.limits.upstreamCalls();
-    if (!budget.allowed) {
-      deps.metrics.rateLimitHits.inc({ limit: 'upstream_api' });
-      throw new ApiError(
-        503,
-        'upstream_busy',
-        'The coach is at capacity right now. Please try again shortly.',
-        { 'Retry-After': String(budget.retryAfterSeconds) },
-        { retryAfter: budget.retryAfterSeconds },
-      );
-    }
-    const stop = deps.metrics.upstreamSeconds.startTimer({ operation });
-    try {
-      const result = await call();
-      stop({ outcome: 'ok' });
-      return result;
-    } catch (error) {
-      const failure = classifyUpstreamError(error);
-      stop({ outcome: failure.kind });
-      deps.metrics.apiErrors.inc({ service: `openai.${operation}`, status: String(failure.status) });
-      deps.logger.warn(
-        { event: 'apiError', service: `openai.${operation}`, error: failure.detail, code: failure.code, statusCode: failure.status },
-        'apiError',
-      );
-      throw new UpstreamCallError(failure);
-    }
-  }
+  const guarded = <T>(operation: string, call: () => Promise<T>) => deps.guard.run(operation, call);
 
   return {
     listModelIds: () =>

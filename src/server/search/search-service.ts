@@ -34,6 +34,8 @@ const RATE_LIMIT_COOLDOWN_MS = 30_000;
 
 export function createSearchService(deps: SearchServiceDeps) {
   const now = deps.now ?? Date.now;
+  /** The platform's library: the fallback of a web provider, or the primary itself. */
+  const library = deps.fallback ?? deps.primary;
   const inFlight = new Map<string, Promise<SearchOutcome>>();
   let coolDownUntil = 0;
 
@@ -73,7 +75,7 @@ export function createSearchService(deps: SearchServiceDeps) {
     );
   }
 
-  async function run(key: string, query: string): Promise<SearchOutcome> {
+  async function run(key: string, query: string, libraryOnly: boolean): Promise<SearchOutcome> {
     const entry = await deps.cache.get(key);
     if (entry && now() - entry.storedAt < deps.cacheSeconds * 1000) {
       deps.metrics.searchCache.inc({ result: 'hit' });
@@ -81,10 +83,11 @@ export function createSearchService(deps: SearchServiceDeps) {
     }
     deps.metrics.searchCache.inc({ result: 'miss' });
     try {
-      const result = await callPrimary(query);
+      const result = libraryOnly ? await attempt(library, query) : await callPrimary(query);
       await deps.cache.set(key, { result, storedAt: now() });
       return { ...result, cached: false, stale: false };
     } catch (error) {
+      if (libraryOnly) throw error; // the library is local: a failure here is a bug, not an outage
       const failure = asProviderError(deps.primary, error);
       note(failure, entry ? 'served stale cache' : deps.fallback ? 'fell back to the library' : 'gave up');
       if (entry) return { ...entry.result, cached: true, stale: true };
@@ -103,12 +106,17 @@ export function createSearchService(deps: SearchServiceDeps) {
 
   return {
     providerName: deps.primary.name,
-    async search(query: string): Promise<SearchOutcome> {
+    /**
+     * `libraryOnly`: answer from the platform's library whatever the configured provider (demo sessions,
+     * which must never cause an upstream call).
+     */
+    async search(query: string, { libraryOnly = false }: { libraryOnly?: boolean } = {}): Promise<SearchOutcome> {
       const started = performance.now();
-      const key = createHash('sha256').update(`${deps.primary.name}\n${normaliseSearchQuery(query)}`).digest('hex').slice(0, 40);
+      const provider = libraryOnly ? library : deps.primary;
+      const key = createHash('sha256').update(`${provider.name}\n${normaliseSearchQuery(query)}`).digest('hex').slice(0, 40);
       let pending = inFlight.get(key);
       if (!pending) {
-        pending = run(key, query).finally(() => inFlight.delete(key));
+        pending = run(key, query, libraryOnly && library !== deps.primary).finally(() => inFlight.delete(key));
         inFlight.set(key, pending);
       }
       try {
@@ -128,7 +136,7 @@ export function createSearchService(deps: SearchServiceDeps) {
         );
         return outcome;
       } catch (error) {
-        deps.metrics.searchRequests.inc({ provider: deps.primary.name, outcome: 'error' });
+        deps.metrics.searchRequests.inc({ provider: provider.name, outcome: 'error' });
         throw error;
       }
     },

@@ -29,7 +29,7 @@ export function createSessionStore(options: CreateSessionStoreOptions): ManagedS
     return {
       register: (record, capacity, now) => local.register(record, capacity, now),
       get: (id, now) => local.get(id, now),
-      refresh: (id, newExpiresAt, maxRefreshes, now) => local.refresh(id, newExpiresAt, maxRefreshes, now),
+      refresh: (id, newExpiresAt, maxRefreshes, now, switchMode) => local.refresh(id, newExpiresAt, maxRefreshes, now, switchMode),
       keepAlive: (id, newExpiresAt, now) => local.keepAlive(id, newExpiresAt, now),
       end: (id, now) => local.end(id, now),
       activeCounts: (instanceId, now) => local.activeCounts(instanceId, now),

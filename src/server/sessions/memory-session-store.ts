@@ -5,6 +5,7 @@
  * by an unref()'d sweep, so an idle process neither leaks sessions nor is kept alive by the timer.
  */
 import type {
+  ModeSwitch,
   RefreshResult,
   RegisterResult,
   SessionCapacity,
@@ -60,14 +61,17 @@ export class MemorySessionStore implements SessionStore {
     return live ? { ...live } : null;
   }
 
-  async refresh(id: string, newExpiresAt: number, maxRefreshes: number, now = Date.now()): Promise<RefreshResult> {
+  async refresh(id: string, newExpiresAt: number, maxRefreshes: number, now = Date.now(), switchMode?: ModeSwitch): Promise<RefreshResult> {
     const live = this.live(id, now);
     if (!live) return { ok: false, reason: 'not_found' };
+    if (switchMode && live.mode !== switchMode.to && live.mode !== switchMode.from) return { ok: false, reason: 'wrong_mode' };
     if (live.refreshCount >= maxRefreshes) return { ok: false, reason: 'refresh_limit' };
+    const previousMode = live.mode;
     live.refreshCount += 1;
     live.expiresAt = newExpiresAt;
+    if (switchMode) live.mode = switchMode.to;
     this.earliestExpiry = Math.min(this.earliestExpiry, newExpiresAt);
-    return { ok: true, record: { ...live } };
+    return { ok: true, record: { ...live }, previousMode };
   }
 
   async keepAlive(id: string, newExpiresAt: number, now = Date.now()): Promise<SessionRecord | null> {

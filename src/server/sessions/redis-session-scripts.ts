@@ -73,25 +73,31 @@ return 'ok'
 
 /**
  * KEYS: session hash, global set.
- * ARGV: prefix, now, grace, id, newExpiresAt, maxRefreshes.
- * Returns {'ok', <HGETALL fields…>} or {'not_found'} / {'refresh_limit'}.
+ * ARGV: prefix, now, grace, id, newExpiresAt, maxRefreshes, switchFrom, switchTo ('' = no mode switch).
+ * Returns {'ok', <mode before>, <HGETALL fields…>} or {'not_found'} / {'wrong_mode'} / {'refresh_limit'}.
+ * A mode switch moves a session in `switchFrom` to `switchTo`; one already in `switchTo` just refreshes.
  */
 export const REFRESH_LUA = `${HELPERS}
 local now = tonumber(ARGV[2])
 local id = ARGV[4]
 local newExpiresAt = tonumber(ARGV[5])
-local rec = redis.call('HMGET', KEYS[1], 'expiresAt', 'refreshCount', 'ip', 'instanceId')
+local switchFrom = ARGV[7] or ''
+local switchTo = ARGV[8] or ''
+local rec = redis.call('HMGET', KEYS[1], 'expiresAt', 'refreshCount', 'ip', 'instanceId', 'mode')
 if not rec[1] or tonumber(rec[1]) <= now then return {'not_found'} end
+if switchTo ~= '' and rec[5] ~= switchTo and rec[5] ~= switchFrom then return {'wrong_mode'} end
 if tonumber(rec[2]) >= tonumber(ARGV[6]) then return {'refresh_limit'} end
 
 redis.call('HINCRBY', KEYS[1], 'refreshCount', 1)
 redis.call('HSET', KEYS[1], 'expiresAt', ARGV[5])
+if switchTo ~= '' then redis.call('HSET', KEYS[1], 'mode', switchTo) end
 redis.call('PEXPIREAT', KEYS[1], math.ceil(newExpiresAt + grace))
 for _, key in ipairs({ ipKey(rec[3]), instKey(rec[4]), KEYS[2] }) do
   redis.call('ZADD', key, newExpiresAt, id)
   keepUntilLast(key)
 end
 local result = redis.call('HGETALL', KEYS[1])
+table.insert(result, 1, rec[5] or '')
 table.insert(result, 1, 'ok')
 return result
 `;

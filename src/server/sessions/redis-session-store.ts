@@ -6,6 +6,7 @@
 import type { Redis } from 'ioredis';
 import { END_LUA, KEEPALIVE_LUA, REFRESH_LUA, REGISTER_LUA } from './redis-session-scripts';
 import type {
+  ModeSwitch,
   RefreshResult,
   RegisterResult,
   SessionCapacity,
@@ -84,8 +85,8 @@ export class RedisSessionStore implements SessionStore {
     return record && record.expiresAt > now ? record : null;
   }
 
-  async refresh(id: string, newExpiresAt: number, maxRefreshes: number, now = Date.now()): Promise<RefreshResult> {
-    const [status, ...fields] = await this.scripts.vaSessionRefresh(
+  async refresh(id: string, newExpiresAt: number, maxRefreshes: number, now = Date.now(), switchMode?: ModeSwitch): Promise<RefreshResult> {
+    const [status, previousMode, ...fields] = await this.scripts.vaSessionRefresh(
       this.key('s:', id),
       this.allKey(),
       this.prefix,
@@ -94,11 +95,13 @@ export class RedisSessionStore implements SessionStore {
       id,
       newExpiresAt,
       maxRefreshes,
+      switchMode?.from ?? '',
+      switchMode?.to ?? '',
     );
-    if (status === 'not_found' || status === 'refresh_limit') return { ok: false, reason: status };
+    if (status === 'not_found' || status === 'refresh_limit' || status === 'wrong_mode') return { ok: false, reason: status };
     const record = status === 'ok' ? toRecord(pairs(fields)) : null;
-    if (!record) throw new Error('unexpected refresh reply from Redis');
-    return { ok: true, record };
+    if (!record || !previousMode || !MODES.has(previousMode)) throw new Error('unexpected refresh reply from Redis');
+    return { ok: true, record, previousMode: previousMode as SessionMode };
   }
 
   async keepAlive(id: string, newExpiresAt: number, now = Date.now()): Promise<SessionRecord | null> {

@@ -10,6 +10,7 @@ import type { Logger } from '../observability/logger';
 import { redisIsReady } from '../redis/redis-client';
 import type { MemorySessionStore } from './memory-session-store';
 import type {
+  ModeSwitch,
   RefreshResult,
   RegisterResult,
   SessionCapacity,
@@ -58,10 +59,10 @@ export class ResilientSessionStore implements SessionStore {
     return viaRedis.ok ? viaRedis.value : null;
   }
 
-  async refresh(id: string, newExpiresAt: number, maxRefreshes: number, now = Date.now()): Promise<RefreshResult> {
-    const local = await this.local.refresh(id, newExpiresAt, maxRefreshes, now);
+  async refresh(id: string, newExpiresAt: number, maxRefreshes: number, now = Date.now(), switchMode?: ModeSwitch): Promise<RefreshResult> {
+    const local = await this.local.refresh(id, newExpiresAt, maxRefreshes, now, switchMode);
     if (local.ok || local.reason !== 'not_found') return local;
-    const viaRedis = await this.attempt('refresh', () => this.shared.refresh(id, newExpiresAt, maxRefreshes, now));
+    const viaRedis = await this.attempt('refresh', () => this.shared.refresh(id, newExpiresAt, maxRefreshes, now, switchMode));
     // A Redis session cannot be refreshed while Redis is unreachable: to the caller it is not found.
     return viaRedis.ok ? viaRedis.value : local;
   }

@@ -111,7 +111,7 @@ export function createTokenService(deps: TokenServiceDeps) {
   }
 
   /** tokenGenerationTime, tokensGenerated and the `tokenGenerated {mode, duration}` log line. */
-  function recordIssued(record: SessionRecord, startedAt: number, kind: 'new' | 'refresh') {
+  function recordIssued(record: SessionRecord, startedAt: number, kind: 'new' | 'refresh' | 'switch') {
     const seconds = (performance.now() - startedAt) / 1000;
     metrics.tokenGenerationSeconds.observe({ mode: record.mode }, seconds);
     metrics.tokensGenerated.inc({ mode: record.mode, kind });
@@ -179,12 +179,20 @@ export function createTokenService(deps: TokenServiceDeps) {
     };
   }
 
-  async function refreshToken(ip: string, sessionId: string): Promise<TokenResponse> {
+  /**
+   * A fresh token for a live session. With `mode: 'fallback'` a realtime session becomes a fallback
+   * session (same id, counted as a refresh) when live voice fails mid-session; a demo session cannot.
+   */
+  async function refreshToken(ip: string, sessionId: string, options: { mode?: 'fallback' } = {}): Promise<TokenResponse> {
     const started = performance.now();
     await checkIpRate(ip, 'refresh-token');
-    const result = await store.refresh(sessionId, now() + ttlMs, config.tokenRefreshLimit, now());
+    const switchMode = options.mode === 'fallback' ? ({ from: 'realtime', to: 'fallback' } as const) : undefined;
+    const result = await store.refresh(sessionId, now() + ttlMs, config.tokenRefreshLimit, now(), switchMode);
     if (!result.ok) {
       if (result.reason === 'not_found') throw sessionNotFound();
+      if (result.reason === 'wrong_mode') {
+        throw new ApiError(403, 'wrong_mode', 'A demo session cannot switch to fallback mode. Start a new session instead.');
+      }
       metrics.rateLimitHits.inc({ limit: 'token_refresh' });
       throw new ApiError(
         429,
@@ -210,7 +218,7 @@ export function createTokenService(deps: TokenServiceDeps) {
     } else {
       token = await signedToken(record);
     }
-    recordIssued(record, started, 'refresh');
+    recordIssued(record, started, result.previousMode === record.mode ? 'refresh' : 'switch');
     return { success: true, token, expiresAt, sessionId: record.id, mode: record.mode, ...realtimeTarget(record.mode) };
   }
 

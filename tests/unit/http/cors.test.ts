@@ -41,11 +41,11 @@ describe('CORS allowlist', () => {
     expect(ownOrigin('http', 'bad host')).toBeUndefined();
   });
 
-  it('answers preflights with the route methods and JSON content type only', () => {
+  it('answers preflights with the route methods, the JSON content type and the bearer token header only', () => {
     const h = preflightHeaders('https://partner.example.com', ['POST']);
     expect(h['Access-Control-Allow-Origin']).toBe('https://partner.example.com');
     expect(h['Access-Control-Allow-Methods']).toBe('POST, OPTIONS');
-    expect(h['Access-Control-Allow-Headers']).toBe('Content-Type');
+    expect(h['Access-Control-Allow-Headers']).toBe('Content-Type, Authorization');
     expect(h.Vary).toBe('Origin');
   });
 });

@@ -89,7 +89,7 @@ describe.skipIf(!haveRedisServer)(redisSuiteTitle('Redis session store'), () => 
       expect(await b.get(session.id)).toEqual(session);
 
       const refreshed = await b.refresh(session.id, session.expiresAt + 60_000, 5);
-      expect(refreshed).toEqual({ ok: true, record: { ...session, refreshCount: 1, expiresAt: session.expiresAt + 60_000 } });
+      expect(refreshed).toEqual({ ok: true, record: { ...session, refreshCount: 1, expiresAt: session.expiresAt + 60_000 }, previousMode: 'realtime' });
       expect((await a.get(session.id))?.refreshCount).toBe(1);
 
       expect(await b.activeCounts('inst-a')).toEqual({ instance: 1, total: 1 });

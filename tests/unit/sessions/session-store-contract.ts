@@ -51,8 +51,39 @@ export function sessionStoreContract(name: string, factory: () => Promise<StoreU
       const record = make();
       await store.register(record, ROOMY, t0);
       const result = await store.refresh(record.id, t0 + 120_000, 5, t0 + 1_000);
-      expect(result).toEqual({ ok: true, record: { ...record, refreshCount: 1, expiresAt: t0 + 120_000 } });
+      expect(result).toEqual({ ok: true, record: { ...record, refreshCount: 1, expiresAt: t0 + 120_000 }, previousMode: 'fallback' });
       expect(await store.get(record.id, t0 + 90_000)).toEqual({ ...record, refreshCount: 1, expiresAt: t0 + 120_000 });
+    });
+
+    it('a refresh with a mode switch moves a realtime session to fallback (same id, counted as a refresh)', async () => {
+      const record = make({ mode: 'realtime' });
+      await store.register(record, ROOMY, t0);
+      const result = await store.refresh(record.id, t0 + 120_000, 5, t0 + 1_000, { from: 'realtime', to: 'fallback' });
+      const switched = { ...record, mode: 'fallback', refreshCount: 1, expiresAt: t0 + 120_000 };
+      expect(result).toEqual({ ok: true, record: switched, previousMode: 'realtime' });
+      expect(await store.get(record.id, t0 + 90_000)).toEqual(switched);
+      // Asking again is a plain refresh of a fallback session.
+      const again = await store.refresh(record.id, t0 + 150_000, 5, t0 + 2_000, { from: 'realtime', to: 'fallback' });
+      expect(again).toEqual({ ok: true, record: { ...switched, refreshCount: 2, expiresAt: t0 + 150_000 }, previousMode: 'fallback' });
+      // The switch keeps the session's quota slot: still one live session for its IP and instance.
+      expect(await store.activeCounts('inst-a', t0 + 90_000)).toEqual({ instance: 1, total: 1 });
+    });
+
+    it('a mode switch refuses a session in another mode (demo) with wrong_mode and changes nothing', async () => {
+      const record = make({ mode: 'demo' });
+      await store.register(record, ROOMY, t0);
+      expect(await store.refresh(record.id, t0 + 120_000, 5, t0, { from: 'realtime', to: 'fallback' })).toEqual({ ok: false, reason: 'wrong_mode' });
+      expect(await store.get(record.id, t0)).toEqual(record);
+      // wrong_mode wins over an exhausted refresh budget; unknown ids stay not_found.
+      expect(await store.refresh(record.id, t0 + 120_000, 0, t0, { from: 'realtime', to: 'fallback' })).toEqual({ ok: false, reason: 'wrong_mode' });
+      expect(await store.refresh(newSessionId(), t0 + 1_000, 5, t0, { from: 'realtime', to: 'fallback' })).toEqual({ ok: false, reason: 'not_found' });
+    });
+
+    it('a mode switch still respects the refresh limit', async () => {
+      const record = make({ mode: 'realtime', refreshCount: 2 });
+      await store.register(record, ROOMY, t0);
+      expect(await store.refresh(record.id, t0 + 120_000, 2, t0, { from: 'realtime', to: 'fallback' })).toEqual({ ok: false, reason: 'refresh_limit' });
+      expect((await store.get(record.id, t0))?.mode).toBe('realtime');
     });
 
     it('refresh of an unknown id is not_found', async () => {

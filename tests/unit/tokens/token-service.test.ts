@@ -176,6 +176,37 @@ describe('token flow', () => {
     expect(r.token).not.toBe(t.token);
   });
 
+  it('moves a live realtime session to fallback on request: same id, a signed fallback token, counted as a switch', async () => {
+    let mints = 0;
+    const counting: OpenAIUpstream = { ...mintOk, mintRealtimeSecret: (ttl) => (mints++, mintOk.mintRealtimeSecret(ttl)) };
+    const { tokens, metrics } = service({ OPENAI_API_KEY: 'sk-x', TOKEN_REFRESH_LIMIT: '3' }, { tier: fixedTier('realtime'), upstream: counting });
+    const t = await tokens.issueToken('8.8.8.9');
+    expect(t.mode).toBe('realtime');
+    const switched = await tokens.refreshToken('8.8.8.9', t.sessionId, { mode: 'fallback' });
+    expect(switched).toMatchObject({ success: true, sessionId: t.sessionId, mode: 'fallback' });
+    expect(switched.realtime).toBeUndefined();
+    expect(decodeJwt(switched.token)).toMatchObject({ sub: t.sessionId, mode: 'fallback' });
+    expect(mints).toBe(1); // no realtime secret minted for the switch
+    // Asking again just refreshes the fallback session; a plain refresh keeps it in fallback too.
+    expect((await tokens.refreshToken('8.8.8.9', t.sessionId, { mode: 'fallback' })).mode).toBe('fallback');
+    expect((await tokens.refreshToken('8.8.8.9', t.sessionId)).mode).toBe('fallback');
+    expect(mints).toBe(1);
+    // The switch counts against the refresh limit like any refresh.
+    expect((await apiError(tokens.refreshToken('8.8.8.9', t.sessionId, { mode: 'fallback' }))).status).toBe(429);
+    const text = await metrics.registry.metrics();
+    expect(text).toMatch(/voice_agent_tokens_generated_total\{mode="fallback",kind="switch"\} 1/);
+    expect(text).toMatch(/voice_agent_tokens_generated_total\{mode="fallback",kind="refresh"\} 2/);
+  });
+
+  it('refuses to move a demo session to fallback (403 wrong_mode) and leaves it a demo session', async () => {
+    const { tokens } = service({});
+    const t = await tokens.issueToken('8.8.8.10');
+    expect(t.mode).toBe('demo');
+    const e = await apiError(tokens.refreshToken('8.8.8.10', t.sessionId, { mode: 'fallback' }));
+    expect([e.status, e.code]).toEqual([403, 'wrong_mode']);
+    expect((await tokens.refreshToken('8.8.8.10', t.sessionId)).mode).toBe('demo');
+  });
+
   it('counts tokens by mode in metrics', async () => {
     const { tokens, metrics } = service({});
     await tokens.issueToken('9.9.9.9');

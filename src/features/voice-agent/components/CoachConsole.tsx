@@ -17,6 +17,7 @@ import { createSearchClient } from '../../../lib/voice-agent/api/search-client';
 import type { SearchRouting } from '../../../lib/voice-agent/api/search-endpoint';
 import { createTelemetryClient } from '../../../lib/voice-agent/api/telemetry-client';
 import { createTokenManager } from '../../../lib/voice-agent/session/token-manager';
+import { CoachVoice } from '../../../lib/voice-agent/session/coach-voice';
 import { VoiceSession } from '../../../lib/voice-agent/session/voice-session';
 import { createWebRtcTransport } from '../../../lib/voice-agent/transports/webrtc-transport';
 import { lazyTransport } from '../../../lib/voice-agent/transports/lazy-transport';
@@ -81,19 +82,27 @@ export default function CoachConsole({ searchRouting = NO_SEARCH_ROUTING }: Prop
   const searchClient = useMemo(() => createSearchClient({ configuredUrl, devServerUrl }), [configuredUrl, devServerUrl]);
   // One owner of the credential for the session panel and the voice connection.
   const tokens = useMemo(() => createTokenManager(), []);
-  const voice = useMemo(
-    () =>
-      new VoiceSession({
-        tokens,
-        telemetry: createTelemetryClient(),
-        search: searchClient,
-        createTransport: (kind) =>
-          kind === 'webrtc'
-            ? createWebRtcTransport()
-            : lazyTransport('websocket', () => import('../../../lib/voice-agent/transports/websocket-transport').then((m) => () => m.createWebSocketTransport())),
-      }),
-    [tokens, searchClient],
-  );
+  const voice = useMemo(() => {
+    const telemetry = createTelemetryClient();
+    const realtime = new VoiceSession({
+      tokens,
+      telemetry,
+      search: searchClient,
+      createTransport: (kind) =>
+        kind === 'webrtc'
+          ? createWebRtcTransport()
+          : lazyTransport('websocket', () => import('../../../lib/voice-agent/transports/websocket-transport').then((m) => () => m.createWebSocketTransport())),
+    });
+    // The chat + speech and demo engines are fetched only when a session needs them.
+    return new CoachVoice({
+      tokens,
+      realtime,
+      loadEngine: (kind) =>
+        kind === 'fallback'
+          ? import('../../../lib/voice-agent/fallback/fallback-session').then((m) => new m.FallbackSession({ tokens, telemetry }))
+          : import('../../../lib/voice-agent/demo/demo-session').then((m) => new m.DemoSession({ tokens, telemetry, search: searchClient })),
+    });
+  }, [tokens, searchClient]);
   useEffect(() => () => voice.dispose(), [voice]);
   const live = useVoiceSession(voice);
   const voiceActive = !['idle', 'ended', 'failed', 'fallback'].includes(live.status);
@@ -203,9 +212,7 @@ export default function CoachConsole({ searchRouting = NO_SEARCH_ROUTING }: Prop
 
         {session && session.warnings.length > 0 && <WarningsList warnings={session.warnings} />}
 
-        {session && state.phase === 'active' && (session.mode === 'realtime' || live.status !== 'idle') && (
-          <VoicePanel voice={voice} snapshot={live} onHangUp={hangUp} />
-        )}
+        {session && state.phase === 'active' && <VoicePanel voice={voice} snapshot={live} mode={live.mode ?? session.mode} onHangUp={hangUp} />}
 
         {liveSessionId && <SearchPanel entries={searchLog.entries} busy={searchLog.busy} onSearch={searchLog.search} />}
 

@@ -63,7 +63,7 @@ export function TranscriptView({ turns, asText }: Props) {
               {turn.role === 'user' ? 'You' : 'Coach'}
               {turn.status === 'interrupted' && <span className="ml-2 normal-case tracking-normal text-ink-muted">(interrupted)</span>}
             </span>
-            <span className="mt-0.5 block whitespace-pre-wrap text-sm leading-relaxed">
+            <span data-testid="voice-turn-text" className="mt-0.5 block whitespace-pre-wrap text-sm leading-relaxed">
               {turn.text || (turn.status === 'pending' ? '…' : '')}
             </span>
           </li>

@@ -9,7 +9,8 @@
  */
 import { Hand, LoaderCircle, Mic, MicOff, PhoneOff, Square, WifiOff } from 'lucide-react';
 import { useEffect, type KeyboardEvent } from 'react';
-import type { VoiceSession } from '../../../lib/voice-agent/session/voice-session';
+import type { VoiceController } from '../../../lib/voice-agent/session/voice-controller';
+import type { CoachMode } from '../../../lib/voice-agent/types/api';
 import type { TransportPreference, VoiceSnapshot } from '../../../lib/voice-agent/session/voice-session-types';
 import { useNow } from '../hooks/use-now';
 import { storePreference } from '../hooks/use-voice-session';
@@ -25,27 +26,54 @@ const button =
 const primary = `${button} bg-accent text-accent-ink shadow-sm hover:bg-accent-hover`;
 const secondary = `${button} border border-line-strong bg-surface text-ink hover:bg-surface-sunken`;
 
-function statusLine(s: VoiceSnapshot): string {
+function statusLine(s: VoiceSnapshot, mode: CoachMode): string {
   switch (s.status) {
     case 'idle':
-      return 'Press “Talk to your coach” and start speaking.';
+      return ENGINE_COPY[mode].idle;
     case 'connecting':
       return s.message ?? 'Connecting to your coach…';
     case 'connected':
-      return s.coachSpeaking ? 'Your coach is speaking.' : s.userSpeaking ? 'Listening…' : 'Connected. Speak whenever you are ready.';
+      if (s.coachSpeaking) return 'Your coach is speaking.';
+      if (s.userSpeaking) return 'Listening…';
+      return s.message ?? ENGINE_COPY[mode].connected;
     default:
       return s.message ?? '';
   }
 }
 
+/** What the panel is called and how it starts, per engine. */
+const ENGINE_COPY: Record<CoachMode, { title: string; start: string; idle: string; connected: string }> = {
+  realtime: {
+    title: 'Live conversation',
+    start: 'Talk to your coach',
+    idle: 'Press “Talk to your coach” and start speaking.',
+    connected: 'Connected. Speak whenever you are ready.',
+  },
+  fallback: {
+    title: 'Conversation (speech-to-text and spoken replies)',
+    start: 'Talk to your coach',
+    idle: 'Press “Talk to your coach”, then speak; the coach answers when you pause.',
+    connected: 'Listening. Speak, then pause; or type below.',
+  },
+  demo: {
+    title: 'Demo conversation',
+    start: 'Start the demo coach',
+    idle: 'Press “Start the demo coach”, then speak or type.',
+    connected: 'Demo coach ready. Speak or type.',
+  },
+};
+
 interface Props {
-  voice: VoiceSession;
+  voice: VoiceController;
   snapshot: VoiceSnapshot;
+  /** The session's mode: which engine the conversation runs on. */
+  mode: CoachMode;
   /** Hang up (the console also ends the server session). */
   onHangUp: () => void;
 }
 
-export function VoicePanel({ voice, snapshot: s, onHangUp }: Props) {
+export function VoicePanel({ voice, snapshot: s, mode, onHangUp }: Props) {
+  const copy = ENGINE_COPY[mode];
   const active = ACTIVE.has(s.status);
   const connected = s.status === 'connected';
   const now = useNow(s.retryAt !== undefined);
@@ -73,8 +101,13 @@ export function VoicePanel({ voice, snapshot: s, onHangUp }: Props) {
   return (
     <section aria-labelledby="voice-title" className="space-y-4 rounded-control border border-line p-4">
       <div className="flex flex-wrap items-center justify-between gap-3">
-        <h3 id="voice-title" className="font-semibold text-ink">
-          Live conversation
+        <h3 id="voice-title" data-testid="voice-title" data-mode={mode} className="font-semibold text-ink">
+          {copy.title}
+          {mode === 'demo' && (
+            <span data-testid="demo-badge" className="ml-2 rounded-full bg-warning-soft px-2 py-0.5 align-middle text-xs font-semibold text-warning">
+              Demo: scripted coach, nothing sent to OpenAI
+            </span>
+          )}
         </h3>
         {s.transport && connected && (
           <span data-testid="voice-transport" data-transport={s.transport} className="text-xs text-ink-muted">
@@ -87,13 +120,19 @@ export function VoicePanel({ voice, snapshot: s, onHangUp }: Props) {
         {['connecting', 'reconnecting', 'renewing'].includes(s.status) && (
           <LoaderCircle size={16} className="mt-0.5 shrink-0 animate-spin motion-reduce:animate-none" aria-hidden="true" />
         )}
-        <span>{statusLine(s)}</span>
+        <span>{statusLine(s, mode)}</span>
         {retryIn !== undefined && (s.status === 'waiting' || s.status === 'reconnecting' || s.status === 'connecting') && (
           <span data-testid="voice-retry" className="font-mono tabular-nums">
             ({retryIn} s)
           </span>
         )}
       </p>
+
+      {s.notice && (
+        <p data-testid="voice-notice" className="rounded-control border border-line bg-accent-soft p-3 text-sm text-ink">
+          {s.notice}
+        </p>
+      )}
 
       {s.status === 'offline' && (
         <p data-testid="voice-offline" role="alert" className="flex items-center gap-2 rounded-control bg-warning-soft p-3 text-sm text-ink">
@@ -112,7 +151,7 @@ export function VoicePanel({ voice, snapshot: s, onHangUp }: Props) {
         {!active && (
           <button type="button" data-testid="voice-start" className={primary} onClick={() => voice.start()}>
             <Mic size={16} aria-hidden="true" />
-            {s.status === 'idle' ? 'Talk to your coach' : 'Talk again'}
+            {s.status === 'idle' ? copy.start : 'Talk again'}
           </button>
         )}
         {active && (
@@ -159,24 +198,26 @@ export function VoicePanel({ voice, snapshot: s, onHangUp }: Props) {
             Hold to talk (or hold Space)
           </button>
         )}
-        <label className="inline-flex items-center gap-2">
-          Connection
-          <select
-            data-testid="voice-transport-select"
-            value={s.preference}
-            disabled={active}
-            onChange={(e) => {
-              const preference = e.target.value as TransportPreference;
-              storePreference(preference);
-              voice.setPreference(preference);
-            }}
-            className="rounded-control border border-line-strong bg-surface px-2 py-1 text-ink"
-          >
-            <option value="auto">Automatic</option>
-            <option value="webrtc">WebRTC only</option>
-            <option value="websocket">WebSocket (restricted networks)</option>
-          </select>
-        </label>
+        {mode === 'realtime' && (
+          <label className="inline-flex items-center gap-2">
+            Connection
+            <select
+              data-testid="voice-transport-select"
+              value={s.preference}
+              disabled={active}
+              onChange={(e) => {
+                const preference = e.target.value as TransportPreference;
+                storePreference(preference);
+                voice.setPreference(preference);
+              }}
+              className="rounded-control border border-line-strong bg-surface px-2 py-1 text-ink"
+            >
+              <option value="auto">Automatic</option>
+              <option value="webrtc">WebRTC only</option>
+              <option value="websocket">WebSocket (restricted networks)</option>
+            </select>
+          </label>
+        )}
       </div>
 
       <MessageComposer enabled={connected} onSend={(text) => voice.sendText(text)} />

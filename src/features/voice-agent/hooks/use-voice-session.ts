@@ -1,9 +1,9 @@
 /**
- * Binds one VoiceSession to React: snapshots through useSyncExternalStore, the browser's online/offline
+ * Binds one voice conversation (any engine: see voice-controller.ts) to React: snapshots through useSyncExternalStore, the browser's online/offline
  * events, the page going away, and the transport preference remembered in localStorage.
  */
 import { useEffect, useSyncExternalStore } from 'react';
-import type { VoiceSession } from '../../../lib/voice-agent/session/voice-session';
+import type { VoiceController } from '../../../lib/voice-agent/session/voice-controller';
 import type { TransportPreference, VoiceSnapshot } from '../../../lib/voice-agent/session/voice-session-types';
 
 const PREFERENCE_KEY = 'voice-coach.transport';
@@ -26,7 +26,7 @@ export function storePreference(preference: TransportPreference): void {
   }
 }
 
-export function useVoiceSession(voice: VoiceSession): VoiceSnapshot {
+export function useVoiceSession(voice: VoiceController): VoiceSnapshot {
   const snapshot = useSyncExternalStore(voice.subscribe, voice.getSnapshot, voice.getSnapshot);
 
   useEffect(() => {

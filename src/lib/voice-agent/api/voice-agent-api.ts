@@ -40,9 +40,13 @@ export function requestToken(options?: RequestOptions): Promise<ApiResult<TokenR
   return call(ENDPOINTS.token, { method: 'POST', body: {} }, parseTokenResponse, options);
 }
 
-/** POST /refresh-token: extend an active session's credential. */
-export function refreshToken(sessionId: string, options?: RequestOptions): Promise<ApiResult<TokenResponse>> {
-  return call(ENDPOINTS.refreshToken, { method: 'POST', body: { sessionId } }, parseTokenResponse, options);
+/**
+ * POST /refresh-token: extend an active session's credential. With `mode: 'fallback'` a realtime session
+ * becomes a fallback session (live voice failed mid-session) and the answer carries a fallback token.
+ */
+export function refreshToken(sessionId: string, options?: RequestOptions & { mode?: 'fallback' }): Promise<ApiResult<TokenResponse>> {
+  const body = options?.mode ? { sessionId, mode: options.mode } : { sessionId };
+  return call(ENDPOINTS.refreshToken, { method: 'POST', body }, parseTokenResponse, options);
 }
 
 /** POST /end-session: retire a session now. */

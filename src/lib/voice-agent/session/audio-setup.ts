@@ -35,6 +35,21 @@ export function unlockAudio(): UnlockedAudio {
   return { audioElement, audioContext };
 }
 
+/**
+ * iOS Safari speaks only after `speechSynthesis.speak()` was first called inside a gesture: an empty
+ * utterance from the click unlocks it for the demo coach's replies later. Harmless elsewhere.
+ */
+export function primeSpeechSynthesis(): void {
+  try {
+    if (typeof window === 'undefined' || !('speechSynthesis' in window) || typeof SpeechSynthesisUtterance !== 'function') return;
+    const utterance = new SpeechSynthesisUtterance('');
+    utterance.volume = 0;
+    window.speechSynthesis.speak(utterance);
+  } catch {
+    /* no speech synthesis: the demo shows its replies as text */
+  }
+}
+
 export type MicrophoneResult =
   | { ok: true; stream: MediaStream }
   | { ok: false; reason: 'denied' | 'unavailable' | 'unsupported'; message: string };

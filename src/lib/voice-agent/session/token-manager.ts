@@ -7,7 +7,7 @@
  *
  * Browser-only module: never import from `src/server/**` here.
  */
-import { refreshToken, requestToken } from '../api/voice-agent-api';
+import { endSession, refreshToken, requestToken } from '../api/voice-agent-api';
 import type { ApiResult, TokenResponse } from '../types/api';
 
 /** A credential with less than this left is refreshed before connecting (clock skew + one SDP round trip). */
@@ -30,6 +30,11 @@ export interface TokenManager {
   acquire(signal?: AbortSignal): Promise<ApiResult<Credential>>;
   /** A new credential for the live session (reconnect, renewal); a new session if it is gone. */
   renew(signal?: AbortSignal): Promise<ApiResult<Credential>>;
+  /**
+   * Live voice failed mid-session: turn the held session into a fallback session (same id, the server's
+   * `refresh-token` with `mode: 'fallback'`). A fresh session when the old one is gone.
+   */
+  switchToFallback(signal?: AbortSignal): Promise<ApiResult<Credential>>;
   /** What is held (without the token), for the UI. */
   current(): Omit<Credential, 'token'> | undefined;
   /** Forget everything (after hang-up). */
@@ -39,6 +44,8 @@ export interface TokenManager {
 export function createTokenManager(now: () => number = Date.now): TokenManager {
   let held: Credential | undefined;
   let pending: Promise<ApiResult<Credential>> | undefined;
+  /** Set once this conversation moved to fallback; cleared on hang-up. */
+  let stayInFallback = false;
 
   const toCredential = (data: TokenResponse, skewMs: number): Credential => ({
     token: data.token,
@@ -59,16 +66,26 @@ export function createTokenManager(now: () => number = Date.now): TokenManager {
     const result = await requestToken({ signal });
     if (!result.ok) return result;
     held = toCredential(result.data, result.meta.clockSkewMs);
+    // Live voice already failed in this conversation: a replacement session must not go back to it.
+    if (stayInFallback && held.mode === 'realtime') {
+      const switched = await refreshToken(held.sessionId, { signal, mode: 'fallback' });
+      if (!switched.ok) return switched;
+      held = { ...toCredential(switched.data, switched.meta.clockSkewMs), warnings: held.warnings };
+    }
     return { ok: true, data: held, meta: result.meta };
   }
 
-  async function refreshed(signal?: AbortSignal): Promise<ApiResult<Credential>> {
+  async function refreshed(signal?: AbortSignal, mode?: 'fallback'): Promise<ApiResult<Credential>> {
     if (!held) return fresh(signal);
     const previous = held;
-    const result = await refreshToken(previous.sessionId, { signal });
+    const result = await refreshToken(previous.sessionId, { signal, mode });
     if (!result.ok) {
-      // Gone (expired while the tab slept) or out of refreshes: start over with a new session.
-      if (result.error.status === 404 || result.error.code === 'refresh_limit_reached') return fresh(signal);
+      // Gone (expired while the tab slept) or out of refreshes: start over with a new session, and free the
+      // old one's place in the per-IP quota now rather than when it lapses.
+      if (result.error.status === 404 || result.error.code === 'refresh_limit_reached') {
+        if (result.error.status !== 404) void endSession(previous.sessionId);
+        return fresh(signal);
+      }
       return result;
     }
     held = toCredential(result.data, result.meta.clockSkewMs);
@@ -85,6 +102,11 @@ export function createTokenManager(now: () => number = Date.now): TokenManager {
       return single(() => refreshed(signal));
     },
     renew: (signal) => single(() => refreshed(signal)),
+    async switchToFallback(signal) {
+      if (pending) await pending;
+      stayInFallback = true;
+      return single(() => refreshed(signal, 'fallback'));
+    },
     current() {
       if (!held) return undefined;
       const { token: _secret, ...rest } = held;
@@ -92,6 +114,7 @@ export function createTokenManager(now: () => number = Date.now): TokenManager {
     },
     clear() {
       held = undefined;
+      stayInFallback = false;
     },
   };
 }

@@ -55,4 +55,6 @@ export interface VoiceSnapshot {
   usage: TokenTotals;
   /** Median end-of-speech → first coach audio, ms. */
   medianLatencyMs?: number;
+  /** Stays on screen while it holds: why this conversation runs in the mode it does (a mid-session switch). */
+  notice?: string;
 }

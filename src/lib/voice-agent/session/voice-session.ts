@@ -23,6 +23,7 @@ import { MAX_RECONNECTS, reconnectDelayMs, recoveryFor, renewalDelayMs, type Con
 import { VoiceMicrophone } from './voice-microphone';
 import { SessionTimers } from './session-timers';
 import type { TransportPreference, VoiceSnapshot } from './voice-session-types';
+import type { EngineStart, VoiceController } from './voice-controller';
 
 
 export interface VoiceSessionDeps {
@@ -33,7 +34,7 @@ export interface VoiceSessionDeps {
   preference?: TransportPreference;
 }
 
-export class VoiceSession {
+export class VoiceSession implements VoiceController {
   private snapshot: VoiceSnapshot;
   private readonly listeners = new Set<() => void>();
   private transport: RealtimeTransport | undefined;
@@ -51,6 +52,8 @@ export class VoiceSession {
   /** The kind of the last connection that worked; a reconnect or renewal tries it first (auto mode). */
   private workingKind: TransportKind | undefined;
   private startedAt = 0;
+  /** Whether this session made the AudioContext (then it closes it); a shared one belongs to the caller. */
+  private ownsAudio = false;
   private readonly conversation: VoiceConversation;
 
   constructor(private readonly deps: VoiceSessionDeps) {
@@ -96,10 +99,14 @@ export class VoiceSession {
     });
   }
 
-  /** Must be called from the click handler itself (audio unlock needs the gesture). */
-  start(): void {
+  /** Must be called from the click handler itself (audio unlock needs the gesture), unless `audio` is given. */
+  start(options: EngineStart = {}): void {
     if (!['idle', 'failed', 'ended'].includes(this.snapshot.status)) return;
-    this.audio ??= unlockAudio();
+    if (options.audio) this.audio = options.audio;
+    else if (!this.audio) {
+      this.audio = unlockAudio();
+      this.ownsAudio = true;
+    }
     this.abort = new AbortController();
     this.reconnects = 0;
     this.workingKind = undefined;
@@ -183,7 +190,17 @@ export class VoiceSession {
   dispose(): void {
     this.stopEverything();
     this.conversation.dispose();
-    this.audio?.audioContext.close().catch(() => undefined);
+    if (this.ownsAudio) this.audio?.audioContext.close().catch(() => undefined);
+  }
+
+  /**
+   * Another engine takes over this conversation (status `fallback`): close the connection and the
+   * microphone, report what the live part used, and keep the server session and telemetry running.
+   */
+  release(): void {
+    this.stopEverything();
+    this.reportSummary();
+    this.update({ status: 'ended', message: undefined, coachSpeaking: false, userSpeaking: false, microphone: 'off' });
   }
 
   // ---- connecting ----------------------------------------------------------------------------
@@ -265,7 +282,7 @@ export class VoiceSession {
   private async reconnect(): Promise<void> {
     if (!navigator.onLine) return this.update({ status: 'offline', message: 'You are offline. The session resumes when the connection is back.' });
     if (this.reconnects >= MAX_RECONNECTS) {
-      return this.update({ status: 'failed', message: 'The connection to your coach was lost and could not be restored. Start again when ready.' });
+      return this.update({ status: 'fallback', message: 'The live voice connection was lost and could not be restored.' });
     }
     const delay = reconnectDelayMs(this.reconnects++);
     this.update({ status: 'reconnecting', message: `Connection lost. Reconnecting (attempt ${this.reconnects} of ${MAX_RECONNECTS})…`, retryAt: Date.now() + delay });
@@ -325,7 +342,8 @@ export class VoiceSession {
     switch (action.kind) {
       case 'fallback':
       case 'fail':
-        return this.update({ status: action.kind === 'fallback' ? 'fallback' : 'failed', message: action.message });
+        // No live voice on this network or account right now; chat and speech over plain HTTPS may still work.
+        return this.update({ status: 'fallback', message: action.message });
       case 'wait':
         this.update({ status: 'waiting', message: action.message, retryAt: Date.now() + action.seconds * 1000 });
         void this.timers.sleep(action.seconds * 1000).then(() => {

@@ -1,0 +1,323 @@
+/**
+ * The fallback coach (docs/fallback-and-demo.md): the same `VoiceController` as the realtime session,
+ * over three plain HTTPS endpoints instead of a live voice connection —
+ *
+ *   microphone → capture worklet (16 kHz) → VAD or push-to-talk → WAV → /transcribe → user turn
+ *   → /chat (server-sent events: reply text, searches) → sentences → /speech (streamed PCM) → speakers
+ *
+ * This class owns the lifecycle (click → connected → hang-up), the microphone and its gates (mute,
+ * push-to-talk, offline), the credential (the session id may change under it: telemetry follows) and
+ * the status line (rate-limit countdowns, failures). The conversation itself — turns, replies,
+ * barge-in — is `FallbackConversation`.
+ *
+ * Every browser API is behind an injectable seam (audio unlock, microphone, capture, player, fetch,
+ * clock, performance marks), so the flows run in Node tests and the page drives one plain object.
+ *
+ * Browser-only module: never import from `src/server/**` here.
+ */
+import { createPcmPlayer } from '../audio/pcm-player';
+import { endSession, endSessionOnUnload } from '../api/voice-agent-api';
+import { ZERO_TOKENS } from '../realtime/usage-meter';
+import { unlockAudio, type UnlockedAudio } from '../session/audio-setup';
+import { SessionTimers } from '../session/session-timers';
+import type { Credential } from '../session/token-manager';
+import type { EngineStart, VoiceController } from '../session/voice-controller';
+import { VoiceMicrophone } from '../session/voice-microphone';
+import type { TransportPreference, VoiceSnapshot } from '../session/voice-session-types';
+import type { ApiFailure } from '../types/api';
+import { createFallbackApi } from './fallback-api';
+import { FallbackConversation } from './fallback-conversation';
+import { FallbackMicrophone } from './fallback-microphone';
+import { MESSAGES } from './fallback-messages';
+import { createRequestRunner, DEFAULT_RETRY_SECONDS } from './fallback-requests';
+import { CAPTURE_RATE, startWorkletCapture } from './mic-capture';
+import { defaultMark, type FallbackSessionDeps } from './fallback-session-deps';
+
+export type { MicrophoneSource } from './fallback-microphone';
+export type { FallbackSessionDeps } from './fallback-session-deps';
+
+const LIVE: ReadonlySet<VoiceSnapshot['status']> = new Set(['connected', 'waiting']);
+
+export class FallbackSession implements VoiceController {
+  private snapshot: VoiceSnapshot;
+  private readonly listeners = new Set<() => void>();
+  private readonly conversation: FallbackConversation;
+  private readonly mic: FallbackMicrophone;
+  private readonly timers = new SessionTimers();
+  private readonly now: () => number;
+  private audio: UnlockedAudio | undefined;
+  /** Whether this session made the AudioContext (then it closes it); a shared one belongs to the caller. */
+  private ownsAudio = false;
+  private abort = new AbortController();
+  /** The microphone's failure, kept on the status line while the session runs (typing still works). */
+  private micMessage: string | undefined;
+  private telemetrySessionId: string | undefined;
+  private startedAt = 0;
+
+  constructor(private readonly deps: FallbackSessionDeps) {
+    this.now = deps.now ?? Date.now;
+    this.mic = new FallbackMicrophone(deps.microphone ?? new VoiceMicrophone(), deps.startCapture ?? startWorkletCapture);
+    this.snapshot = {
+      status: 'idle',
+      preference: deps.preference ?? 'auto',
+      mode: 'fallback',
+      warnings: [],
+      microphone: 'off',
+      pushToTalk: false,
+      coachSpeaking: false,
+      userSpeaking: false,
+      turns: [],
+      searches: [],
+      usage: ZERO_TOKENS,
+    };
+    const api = deps.api ?? createFallbackApi({ fetch: deps.fetch });
+    const run = createRequestRunner({
+      tokens: deps.tokens,
+      now: this.now,
+      onCredential: (credential) => this.adopt(credential),
+      onWaiting: (failure, retryAt) => this.waiting(failure, retryAt),
+      onWaitOver: () => this.waitOver(),
+    });
+    const mark = deps.mark ?? defaultMark;
+    this.conversation = new FallbackConversation({
+      api,
+      run,
+      createPlayer: (options) => (deps.createPlayer ?? createPcmPlayer)(this.audio!.audioContext, options),
+      telemetry: deps.telemetry,
+      update: (patch) => this.conversationUpdate(patch),
+      signal: () => this.abort.signal,
+      onFatal: (failure) => this.fatal(failure),
+      captureRate: CAPTURE_RATE,
+      now: this.now,
+      mark,
+      ...(deps.language ? { language: deps.language } : {}),
+    });
+  }
+
+  // ---- what the UI calls ---------------------------------------------------------------------
+
+  subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+  getSnapshot = (): VoiceSnapshot => this.snapshot;
+
+  /** From the click (audio unlock needs the gesture), or with the audio a click already unlocked. */
+  start(options: EngineStart = {}): void {
+    if (!['idle', 'failed', 'ended'].includes(this.snapshot.status)) return;
+    if (options.audio) this.audio = options.audio;
+    else if (!this.audio) {
+      this.audio = (this.deps.unlockAudio ?? unlockAudio)();
+      this.ownsAudio = true;
+    }
+    this.abort = new AbortController();
+    if (options.turns) this.conversation.load(options.turns);
+    this.update({ status: 'connecting', message: MESSAGES.connecting, retryAt: undefined, notice: options.notice });
+    void this.openMicrophone(this.abort.signal);
+    void this.begin(this.abort.signal);
+  }
+
+  async hangUp({ endOnServer = true }: { endOnServer?: boolean } = {}): Promise<void> {
+    const sessionId = this.snapshot.sessionId;
+    this.stopEverything();
+    this.reportSummary();
+    this.deps.telemetry.stop();
+    this.telemetrySessionId = undefined;
+    this.deps.tokens.clear();
+    this.update({ status: 'ended', message: MESSAGES.ended, retryAt: undefined, coachSpeaking: false, userSpeaking: false, microphone: 'off' });
+    if (sessionId && endOnServer) await (this.deps.endSession ?? endSession)(sessionId);
+  }
+
+  /** The page is going away: beacons only (fetch may not finish). */
+  leave(): void {
+    const sessionId = this.snapshot.sessionId;
+    if (!sessionId || this.snapshot.status === 'ended') return;
+    this.reportSummary();
+    this.deps.telemetry.stop({ beacon: true });
+    this.telemetrySessionId = undefined;
+    (this.deps.endSessionOnUnload ?? endSessionOnUnload)(sessionId);
+    this.stopEverything();
+    this.deps.tokens.clear();
+    this.update({ status: 'ended', message: MESSAGES.left });
+  }
+
+  sendText(text: string): boolean {
+    const clean = text.trim();
+    if (!clean || !this.live()) return false;
+    this.conversation.sendText(clean);
+    return true;
+  }
+
+  interrupt(): void {
+    this.conversation.interrupt();
+  }
+
+  setMuted(muted: boolean): void {
+    this.mic.muted = muted;
+    if (muted) this.conversation.stopListening();
+    this.applyMicrophone();
+  }
+
+  setPushToTalk(enabled: boolean): void {
+    this.mic.pushToTalk = enabled;
+    this.mic.held = false;
+    this.conversation.setPushToTalk(enabled);
+    this.update({ pushToTalk: enabled });
+    this.applyMicrophone();
+  }
+
+  holdToTalk(held: boolean): void {
+    if (!this.mic.pushToTalk || held === this.mic.held) return;
+    this.mic.held = held;
+    this.applyMicrophone();
+    if (!held) return this.conversation.release();
+    if (this.mic.capturing && this.mic.wanted(this.live())) this.conversation.press();
+  }
+
+  setPreference(preference: TransportPreference): void {
+    this.update({ preference });
+  }
+
+  setOnline(online: boolean): void {
+    if (!online && this.live()) {
+      this.update({ status: 'offline', message: MESSAGES.offline, retryAt: undefined });
+      this.conversation.stopListening();
+      this.applyMicrophone();
+    } else if (online && this.snapshot.status === 'offline') {
+      this.update({ status: 'connected', message: this.micMessage });
+      this.applyMicrophone();
+    }
+  }
+
+  transcriptAsText(): string {
+    return this.conversation.asText();
+  }
+
+  microphoneLevel = (): number => (this.snapshot.microphone === 'live' ? this.mic.level() : 0);
+
+  dispose(): void {
+    this.stopEverything();
+    if (this.ownsAudio) this.audio?.audioContext.close().catch(() => undefined);
+  }
+
+  // ---- starting ------------------------------------------------------------------------------
+
+  private async begin(signal: AbortSignal): Promise<void> {
+    let credential = await this.deps.tokens.acquire(signal);
+    // Handed a live-voice session: move it to fallback (same id) rather than be refused by every endpoint.
+    if (credential.ok && credential.data.mode === 'realtime' && !signal.aborted) credential = await this.deps.tokens.switchToFallback(signal);
+    if (signal.aborted) return;
+    if (!credential.ok) return this.startFailed(credential.error, signal);
+    if (credential.data.mode !== 'fallback') return this.fatal({ kind: 'http', status: 403, code: 'wrong_mode', message: MESSAGES.wrongMode });
+    this.adopt(credential.data);
+    this.startedAt ||= this.now();
+    this.update({ status: 'connected', message: this.micMessage, retryAt: undefined });
+    this.applyMicrophone();
+  }
+
+  private startFailed(failure: ApiFailure, signal: AbortSignal): void {
+    if (failure.status !== 429 && failure.status !== 503) return this.update({ status: 'failed', message: failure.message });
+    const seconds = failure.retryAfterSeconds ?? DEFAULT_RETRY_SECONDS;
+    this.update({ status: 'waiting', message: failure.message, retryAt: this.now() + seconds * 1000 });
+    this.timers.after(seconds * 1000, () => {
+      if (signal.aborted || this.snapshot.status !== 'waiting') return;
+      this.update({ status: 'connecting', message: MESSAGES.connecting, retryAt: undefined });
+      void this.begin(signal);
+    });
+  }
+
+  /** In parallel with the credential: typing works while the permission prompt is still open. */
+  private async openMicrophone(signal: AbortSignal): Promise<void> {
+    const opened = await this.mic.open(this.audio!.audioContext, signal, (pcm) => this.onFrame(pcm));
+    if (signal.aborted) return;
+    if (opened.ok) return this.applyMicrophone();
+    this.micMessage = opened.message; // same words as live voice (audio-setup.ts)
+    this.update({ microphone: opened.state, message: opened.message });
+  }
+
+  // ---- running -------------------------------------------------------------------------------
+
+  private live(): boolean {
+    return LIVE.has(this.snapshot.status);
+  }
+
+  private onFrame(pcm: Int16Array): void {
+    // Frames already in flight when a gate closed are dropped here.
+    if (this.mic.wanted(this.live())) this.conversation.feed(pcm);
+  }
+
+  private applyMicrophone(): void {
+    const state = this.mic.apply(this.live());
+    if (state) this.update({ microphone: state });
+  }
+
+  /** A credential a request used: a new session id (the old session was gone) moves telemetry along. */
+  private adopt(credential: Credential): void {
+    if (credential.sessionId !== this.snapshot.sessionId) {
+      this.update({ sessionId: credential.sessionId, mode: credential.mode, warnings: credential.warnings });
+    }
+    if (credential.sessionId !== this.telemetrySessionId) {
+      this.telemetrySessionId = credential.sessionId;
+      this.deps.telemetry.start(credential.sessionId);
+    }
+  }
+
+  private waiting(failure: ApiFailure, retryAt: number): void {
+    if (!this.live()) return;
+    this.update({ status: 'waiting', message: failure.message, retryAt });
+    // A request that does not retry (a skipped sentence) still ends the countdown when it runs out.
+    this.timers.after(retryAt - this.now(), () => {
+      if (this.snapshot.status === 'waiting' && this.snapshot.retryAt === retryAt) this.waitOver();
+    });
+  }
+
+  private waitOver(): void {
+    if (this.snapshot.status !== 'waiting') return;
+    this.update({ status: 'connected', message: this.micMessage, retryAt: undefined });
+  }
+
+  private fatal(failure: ApiFailure): void {
+    this.stopEverything();
+    this.update({
+      status: 'failed',
+      message: failure.status === 403 ? MESSAGES.wrongMode : failure.message,
+      retryAt: undefined,
+      coachSpeaking: false,
+      userSpeaking: false,
+      microphone: 'off',
+    });
+  }
+
+  // ---- plumbing ------------------------------------------------------------------------------
+
+  private reportSummary(): void {
+    if (!this.startedAt) return;
+    this.deps.telemetry.record({ type: 'summary', durationSeconds: Math.round((this.now() - this.startedAt) / 1000), ...this.conversation.summary() });
+    this.startedAt = 0;
+  }
+
+  private stopEverything(): void {
+    this.abort.abort();
+    this.timers.clear();
+    this.conversation.stopAll();
+    this.mic.close();
+    this.micMessage = undefined;
+  }
+
+  /**
+   * The conversation's passing words ("I didn't catch that", a failed request) go on the status line only
+   * while connected: a countdown, the offline notice or a failure keep it until their state ends.
+   */
+  private conversationUpdate(patch: Partial<VoiceSnapshot>): void {
+    if ('message' in patch && this.snapshot.status !== 'connected') {
+      const { message: _passing, ...rest } = patch;
+      return this.update(rest);
+    }
+    this.update(patch);
+  }
+
+  private update(patch: Partial<VoiceSnapshot>): void {
+    this.snapshot = { ...this.snapshot, ...patch };
+    for (const listener of this.listeners) listener();
+  }
+}

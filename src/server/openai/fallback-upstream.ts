@@ -1,0 +1,142 @@
+/**
+ * Fallback mode's OpenAI calls: one streamed Chat Completions round, text-to-speech streamed as raw PCM,
+ * and speech-to-text. Each goes through the shared upstream guard (budget, `upstreamSeconds` by
+ * operation `chat` | `speech` | `transcription`, `apiErrors`, `apiError` log without the key) and takes
+ * the request's AbortSignal, so a client that goes away cancels the upstream call too. Streams are
+ * timed to their end; a failure mid-stream is classified like one before it.
+ */
+import OpenAI, { toFile } from 'openai';
+import type { ChatCompletionChunk, ChatCompletionMessageParam, ChatCompletionTool } from 'openai/resources/chat/completions';
+import type { Config } from '../config';
+import type { UpstreamCall, UpstreamGuard } from './upstream-guard';
+
+export interface ChatRoundRequest {
+  messages: ChatCompletionMessageParam[];
+  tools: ChatCompletionTool[];
+  /** `none` on the last round: the model must answer without another search. */
+  toolChoice: 'auto' | 'none';
+  signal: AbortSignal;
+}
+
+export interface TranscriptionRequest {
+  audio: Buffer;
+  /** With the right extension: OpenAI decides the format by it. */
+  filename: string;
+  mimeType: string;
+  language?: string;
+  signal: AbortSignal;
+}
+
+export interface FallbackUpstream {
+  /** Resolves once OpenAI has answered (errors before that reject: no byte has reached the client yet). */
+  chatRound(request: ChatRoundRequest): Promise<AsyncIterable<ChatCompletionChunk>>;
+  /** Raw 16-bit little-endian mono PCM at 24 kHz, as it arrives. Resolves once OpenAI has answered. */
+  speech(text: string, signal: AbortSignal): Promise<AsyncIterable<Uint8Array>>;
+  transcribe(request: TranscriptionRequest): Promise<{ text: string }>;
+}
+
+export interface FallbackUpstreamDeps {
+  apiKey: string;
+  config: Pick<Config, 'openaiBaseUrl' | 'upstreamTimeoutMs' | 'chatModel' | 'chatReasoningEffort' | 'ttsModel' | 'ttsVoice' | 'transcribeModel'>;
+  guard: UpstreamGuard;
+}
+
+export function createFallbackUpstream(deps: FallbackUpstreamDeps): FallbackUpstream {
+  const { config, guard } = deps;
+  // The timeout bounds the wait for OpenAI's answer (headers); a streamed body may then run longer.
+  const client = new OpenAI({ apiKey: deps.apiKey, baseURL: config.openaiBaseUrl, timeout: config.upstreamTimeoutMs, maxRetries: 0 });
+
+  /** Starts a guarded call whose result streams on; failures before the first byte reject here. */
+  async function open<T>(operation: string, signal: AbortSignal, start: () => Promise<T>): Promise<{ call: UpstreamCall; value: T }> {
+    const call = await guard.begin(operation);
+    try {
+      return { call, value: await start() };
+    } catch (error) {
+      throw call.failed(error, signal);
+    }
+  }
+
+  return {
+    async chatRound({ messages, tools, toolChoice, signal }) {
+      const { call, value: stream } = await open('chat', signal, () =>
+        client.chat.completions.create(
+          {
+            model: config.chatModel,
+            messages,
+            tools,
+            tool_choice: toolChoice,
+            reasoning_effort: config.chatReasoningEffort,
+            stream: true,
+            stream_options: { include_usage: true },
+          },
+          { signal },
+        ),
+      );
+      return (async function* () {
+        let finished = false;
+        try {
+          for await (const chunk of stream) yield chunk;
+          // The SDK ends a stream quietly when its signal aborts: that is a cancelled call, not a reply.
+          if (signal.aborted) throw new OpenAI.APIUserAbortError();
+          finished = true;
+          call.succeeded();
+        } catch (error) {
+          finished = true;
+          throw call.failed(error, signal);
+        } finally {
+          // Stopped early (the client left): close the upstream connection and record a cancelled call.
+          if (!finished) {
+            stream.controller.abort();
+            call.failed(new OpenAI.APIUserAbortError());
+          }
+        }
+      })();
+    },
+
+    async speech(text, signal) {
+      const { call, value: response } = await open('speech', signal, () =>
+        client.audio.speech.create({ model: config.ttsModel, voice: config.ttsVoice, input: text, response_format: 'pcm' }, { signal }),
+      );
+      const body = response.body;
+      if (!body) throw call.failed(new OpenAI.APIError(502, { message: 'speech response had no body' }, undefined, undefined));
+      return (async function* () {
+        const reader = body.getReader();
+        let finished = false;
+        try {
+          for (;;) {
+            const { done, value } = await reader.read();
+            if (done) break;
+            if (value.byteLength) yield value;
+          }
+          if (signal.aborted) throw new OpenAI.APIUserAbortError();
+          finished = true;
+          call.succeeded();
+        } catch (error) {
+          finished = true;
+          throw call.failed(error, signal);
+        } finally {
+          // Stopped early (the client left): release the upstream body and record a cancelled call.
+          if (!finished) {
+            void reader.cancel().catch(() => {});
+            call.failed(new OpenAI.APIUserAbortError());
+          }
+        }
+      })();
+    },
+
+    transcribe({ audio, filename, mimeType, language, signal }) {
+      return guard.run(
+        'transcription',
+        async () => {
+          const file = await toFile(audio, filename, { type: mimeType });
+          const result = await client.audio.transcriptions.create(
+            { file, model: config.transcribeModel, response_format: 'json', ...(language ? { language } : {}) },
+            { signal },
+          );
+          return { text: typeof result.text === 'string' ? result.text : '' };
+        },
+        signal,
+      );
+    },
+  };
+}
