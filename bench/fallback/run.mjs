@@ -16,7 +16,6 @@
  *
  * Prints a report and writes bench/results/fallback-<timestamp>.json. A report, not a gate.
  */
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -24,6 +23,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { chromium } from 'playwright-core';
 import { startEmulator } from '../../emulator/server.mjs';
+import { startApp } from '../shared/start-app.mjs';
 import { speechWav } from '../../tests/helpers/speech-wav.ts'; // run with `node --import tsx`
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -33,23 +33,6 @@ const LATENCIES = [0, Number(values.latency)];
 const KEY = 'sk-test-standard'; // the emulator's key without realtime access: the token service grants fallback
 const LINE = 'I want to rehearse my budget pitch for the board.';
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-
-async function startApp(env) {
-  const child = spawn(process.execPath, [`${ROOT}dist/server/entry.mjs`], {
-    env: { PATH: process.env.PATH, HOME: process.env.HOME ?? '/tmp', HOST: '127.0.0.1', PORT: '0', NODE_ENV: 'test', ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  let out = '';
-  const port = await new Promise((resolve, reject) => {
-    child.stdout.on('data', (c) => {
-      out += c;
-      const m = out.match(/"port":(\d+)/);
-      if (m) resolve(Number(m[1]));
-    });
-    child.once('exit', (code) => reject(new Error(`app exited ${code}`)));
-  });
-  return { url: `http://127.0.0.1:${port}`, stop: () => new Promise((r) => (child.once('exit', r), child.kill('SIGTERM'))) };
-}
 
 /** The three upstream calls back to back, straight to the emulator: the floor under any pipeline. */
 async function floorOnce(base, wavBytes) {

@@ -15,7 +15,6 @@
  *
  * Prints a report and writes bench/results/voice-<timestamp>.json. A report, not a gate.
  */
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -25,6 +24,7 @@ import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 import { chromium } from 'playwright-core';
 import { startEmulator } from '../../emulator/server.mjs';
+import { startApp } from '../shared/start-app.mjs';
 import { speechWav } from '../../tests/helpers/speech-wav.ts'; // run with `node --import tsx` (npm run bench:voice)
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -34,24 +34,6 @@ const RUNS = Number(values.runs);
 // window has passed; from there the emulator waits its response delay before the first audio.
 const RESPONSE_DELAY_MS = 150; // emulator default responseDelayMs
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-
-async function startApp(env) {
-  const child = spawn(process.execPath, [`${ROOT}dist/server/entry.mjs`], {
-    env: { PATH: process.env.PATH, HOME: process.env.HOME ?? '/tmp', HOST: '127.0.0.1', PORT: '0', NODE_ENV: 'test', ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  let out = '';
-  const port = await new Promise((resolve, reject) => {
-    child.stdout.on('data', (c) => {
-      out += c;
-      const m = out.match(/"port":(\d+)/);
-      if (m) resolve(Number(m[1]));
-    });
-    child.once('exit', (code) => reject(new Error(`app exited ${code}`)));
-  });
-  return { url: `http://127.0.0.1:${port}`, stop: () => new Promise((r) => (child.once('exit', r), child.kill('SIGTERM'))) };
-}
-
 
 const emu = await startEmulator({ port: 0, log: false });
 const app = await startApp({ OPENAI_API_KEY: 'sk-test-realtime', OPENAI_BASE_URL: `${emu.url}/v1`, RATE_LIMIT_PER_IP_PER_MINUTE: '100000', MAX_SESSIONS_PER_IP: '100000', LOG_LEVEL: 'info' });

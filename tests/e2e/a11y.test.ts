@@ -3,34 +3,13 @@
  * rules) finds no violations on the site's pages and on /coach with a live voice session, every voice
  * control is reachable with the keyboard alone, and the transcript is a polite live region.
  */
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { AppServer } from '../helpers/app-server';
+import { axeViolations } from '../helpers/axe';
 import { chromiumSkipNote, haveChromium, type BrowserSession } from '../helpers/browser';
 import { startVoiceRig, type VoiceRig } from '../helpers/voice-rig';
 import { espeakSkipNote, haveEspeak, speechWav } from '../helpers/speech-wav';
-
-const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-
-interface AxeViolation {
-  id: string;
-  impact: string | null;
-  help: string;
-  nodes: Array<{ target: unknown[] }>;
-}
-
-/** axe-core in the page (evaluate runs outside the page's CSP, which rightly forbids injected scripts). */
-async function axeViolations(page: Page): Promise<string[]> {
-  await page.evaluate(AXE_SOURCE);
-  const violations = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(ctx: Document, opts: object): Promise<{ violations: AxeViolation[] }> } }).axe;
-    const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] } });
-    return result.violations;
-  });
-  return violations.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => JSON.stringify(n.target)).join(', ')}`);
-}
 
 describe.skipIf(!haveChromium || !haveEspeak)(`accessibility${chromiumSkipNote}${espeakSkipNote}`, () => {
   let rig: VoiceRig;

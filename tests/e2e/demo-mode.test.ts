@@ -8,6 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { startAppServer, type AppServer } from '../helpers/app-server';
+import { axeViolations } from '../helpers/axe';
 import { NO_PROBLEMS, chromiumSkipNote, haveChromium, launchBrowser, problemsOf, watchPage, type BrowserSession } from '../helpers/browser';
 import { startTestEmulator, type Emulator } from '../helpers/emulator';
 import { silentWav } from '../helpers/speech-wav';
@@ -20,7 +21,6 @@ async function say(page: Page, text: string): Promise<string> {
   await page.getByTestId('voice-text-input').fill(text);
   await page.getByTestId('voice-text-send').click();
   await expect.poll(() => turns(page, 'assistant').count(), { timeout: 15_000 }).toBeGreaterThan(before);
-  await page.locator(`[data-testid="voice-turn"][data-role="assistant"]:nth-last-child(1)`).waitFor();
   await expect.poll(() => page.locator('[data-testid="voice-turn"][data-role="assistant"][data-status="streaming"]').count(), { timeout: 15_000 }).toBe(0);
   return lastText(page, 'assistant');
 }
@@ -81,9 +81,12 @@ describe.skipIf(!haveChromium)(`demo mode in Chromium${chromiumSkipNote}`, () =>
     expect(await page.getByTestId('search-citation').first().getAttribute('href')).toMatch(/^\/library\//);
     await expect.poll(() => lastText(page, 'assistant'), { timeout: 15_000 }).toMatch(/library/i);
 
+    // The demo conversation (badge, transcript, sources) passes the same accessibility rules as the site.
+    expect(await axeViolations(page)).toEqual([]);
+
     // Hanging up ends the session.
     await page.getByTestId('voice-hangup').click();
-    await page.locator('[data-testid="voice-status"][data-status="ended"]').waitFor({ timeout: 10_000 }).catch(() => undefined);
+    await page.getByTestId('coach-status').filter({ hasText: 'Session ended' }).waitFor({ timeout: 10_000 });
 
     expect(foreign).toEqual([]);
     expect(Object.values(emu.stats().counts).reduce((a, b) => a + b, 0)).toBe(0);

@@ -211,6 +211,7 @@ export function createTokenService(deps: TokenServiceDeps) {
       } catch (error) {
         if (!(error instanceof UpstreamCallError)) throw error;
         metrics.failedConnections.inc({ reason: `refresh_${error.failure.kind}` });
+        if (error.failure.kind === 'no_realtime_access') return degradeOnRefresh(record, error, started);
         throw new ApiError(503, 'upstream_unavailable', `${explainFailure(error.failure, config.realtimeModel)} Please try again shortly.`, {
           'Retry-After': '5',
         }, { retryAfter: 5 });
@@ -220,6 +221,26 @@ export function createTokenService(deps: TokenServiceDeps) {
     }
     recordIssued(record, started, result.previousMode === record.mode ? 'refresh' : 'switch');
     return { success: true, token, expiresAt, sessionId: record.id, mode: record.mode, ...realtimeTarget(record.mode) };
+  }
+
+  /**
+   * The key lost realtime access during a live session: rather than a retry that cannot succeed, the session
+   * continues in fallback mode (the client sees mode `fallback` and hands the conversation over). The switch
+   * the server forces here goes through even when the refresh that found it was the client's last.
+   */
+  async function degradeOnRefresh(record: SessionRecord, error: UpstreamCallError, started: number): Promise<TokenResponse> {
+    await deps.tier?.remember('standard');
+    const switched = await store.refresh(record.id, now() + ttlMs, config.tokenRefreshLimit + 1, now(), { from: 'realtime', to: 'fallback' });
+    if (!switched.ok) throw sessionNotFound();
+    recordIssued(switched.record, started, 'switch');
+    return {
+      success: true,
+      token: await signedToken(switched.record),
+      expiresAt: switched.record.expiresAt,
+      sessionId: switched.record.id,
+      mode: switched.record.mode,
+      warnings: [`${explainFailure(error.failure, config.realtimeModel)} Using chat and speech (fallback mode) instead of live voice.`],
+    };
   }
 
   async function endSession(sessionId: string): Promise<void> {

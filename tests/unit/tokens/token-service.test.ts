@@ -198,6 +198,37 @@ describe('token flow', () => {
     expect(text).toMatch(/voice_agent_tokens_generated_total\{mode="fallback",kind="refresh"\} 2/);
   });
 
+  it('moves a live session to fallback itself when a refresh finds its key lost realtime access', async () => {
+    let access = true;
+    const losing: OpenAIUpstream = {
+      ...mintOk,
+      mintRealtimeSecret: async (ttl) => {
+        if (access) return mintOk.mintRealtimeSecret(ttl);
+        throw new UpstreamCallError({ kind: 'no_realtime_access', status: 403, code: 'model_not_found', detail: '' });
+      },
+    };
+    const tier = fixedTier('realtime');
+    const { tokens, store } = service({ OPENAI_API_KEY: 'sk-x', TOKEN_REFRESH_LIMIT: '1' }, { tier, upstream: losing });
+    const t = await tokens.issueToken('8.8.8.11');
+    await tokens.refreshToken('8.8.8.11', t.sessionId); // the client's one refresh
+    access = false;
+    const e = await apiError(tokens.refreshToken('8.8.8.11', t.sessionId));
+    expect(e.status).toBe(429); // over the limit the client's own refresh is still refused…
+    const { tokens: tokens2, store: store2 } = service({ OPENAI_API_KEY: 'sk-x', TOKEN_REFRESH_LIMIT: '1' }, { tier, upstream: losing });
+    access = true;
+    const t2 = await tokens2.issueToken('8.8.8.12');
+    access = false;
+    // …but within it, a refresh that finds no realtime access continues the same session in fallback.
+    const r = await tokens2.refreshToken('8.8.8.12', t2.sessionId);
+    expect(r).toMatchObject({ success: true, sessionId: t2.sessionId, mode: 'fallback' });
+    expect(r.realtime).toBeUndefined();
+    expect(decodeJwt(r.token)).toMatchObject({ sub: t2.sessionId, mode: 'fallback' });
+    expect(r.warnings?.[0]).toContain('fallback mode');
+    expect((await store2.get(t2.sessionId))?.mode).toBe('fallback');
+    expect(tier.remembered).toContain('standard');
+    expect((await store.get(t.sessionId))?.mode).toBe('realtime');
+  });
+
   it('refuses to move a demo session to fallback (403 wrong_mode) and leaves it a demo session', async () => {
     const { tokens } = service({});
     const t = await tokens.issueToken('8.8.8.10');

@@ -14,23 +14,9 @@ import { CoachVoice, type EngineKind } from '../../../src/lib/voice-agent/sessio
 import type { Credential, TokenManager } from '../../../src/lib/voice-agent/session/token-manager';
 import type { EngineStart, VoiceController } from '../../../src/lib/voice-agent/session/voice-controller';
 import type { VoiceSession } from '../../../src/lib/voice-agent/session/voice-session';
-import type { VoiceSnapshot } from '../../../src/lib/voice-agent/session/voice-session-types';
+import { initialSnapshot, type VoiceSnapshot } from '../../../src/lib/voice-agent/session/voice-session-types';
 import type { ApiResult, CoachMode } from '../../../src/lib/voice-agent/types/api';
 import type { TranscriptTurn } from '../../../src/lib/voice-agent/realtime/transcript-state';
-import { ZERO_TOKENS } from '../../../src/lib/voice-agent/realtime/usage-meter';
-
-const EMPTY: VoiceSnapshot = {
-  status: 'idle',
-  preference: 'auto',
-  warnings: [],
-  microphone: 'off',
-  pushToTalk: false,
-  coachSpeaking: false,
-  userSpeaking: false,
-  turns: [],
-  searches: [],
-  usage: ZERO_TOKENS,
-};
 
 class FakeEngine implements VoiceController {
   snapshot: VoiceSnapshot;
@@ -40,7 +26,7 @@ class FakeEngine implements VoiceController {
   readonly sentTexts: string[] = [];
   private readonly listeners = new Set<() => void>();
   constructor(readonly name: string, mode?: CoachMode) {
-    this.snapshot = { ...EMPTY, mode };
+    this.snapshot = initialSnapshot({ mode });
   }
   set(patch: Partial<VoiceSnapshot>) {
     this.snapshot = { ...this.snapshot, ...patch };
@@ -53,7 +39,8 @@ class FakeEngine implements VoiceController {
   getSnapshot = () => this.snapshot;
   start(options: EngineStart = {}) {
     this.started.push(options);
-    this.set({ status: 'connected', ...(options.notice ? { notice: options.notice } : {}), turns: options.turns ?? [] });
+    // The live engine connects later (the tests say when); the others are ready at once.
+    this.set({ status: this.name === 'realtime' ? 'connecting' : 'connected', ...(options.notice ? { notice: options.notice } : {}), turns: options.turns ?? [] });
   }
   async hangUp() {
     this.set({ status: 'ended' });
@@ -122,6 +109,7 @@ describe('CoachVoice', () => {
   it('starts live voice for a realtime session and shows its snapshot', () => {
     const { voice, realtime, loaded } = setup('realtime');
     voice.start();
+    realtime.set({ status: 'connected' });
     expect(realtime.started).toHaveLength(1);
     expect(realtime.started[0]!.audio).toBeDefined();
     expect(loaded).toEqual([]);
@@ -144,6 +132,7 @@ describe('CoachVoice', () => {
   it('moves a live conversation to chat + speech when live voice gives up, keeping the transcript and saying why', async () => {
     const { voice, realtime, loaded, tokens } = setup('realtime');
     voice.start();
+    realtime.set({ status: 'connected' });
     const turns = [turn('u1', 'user', 'How do I pitch AI to my board?'), turn('a1', 'assistant', 'Start with the decision you need.')];
     realtime.set({ turns });
     realtime.set({ status: 'fallback', message: 'The live voice connection was lost and could not be restored.' });
@@ -157,7 +146,7 @@ describe('CoachVoice', () => {
     expect(fallback.started[0]!.audio).toBe(realtime.started[0]!.audio);
     const snapshot = voice.getSnapshot();
     expect(snapshot).toMatchObject({ status: 'connected', mode: 'fallback', turns });
-    expect(snapshot.notice).toContain('Live voice stopped working (The live voice connection was lost and could not be restored)');
+    expect(snapshot.notice).toContain('Live voice stopped working: The live voice connection was lost and could not be restored. Your coach continues');
     expect(voice.transcriptAsText()).toBe('fallback');
   });
 
@@ -170,6 +159,22 @@ describe('CoachVoice', () => {
     expect(tokens.switchToFallback).not.toHaveBeenCalled();
     expect(loaded.map((l) => l.kind)).toEqual(['fallback']);
     expect(voice.getSnapshot().notice).toBeUndefined();
+  });
+
+  it('says why when the server itself moved a live session to fallback (its key lost realtime access)', async () => {
+    const { voice, realtime, loaded, tokens, setMode } = setup('realtime');
+    voice.start();
+    realtime.set({ status: 'connected' });
+    setMode('fallback');
+    const current = tokens.current;
+    tokens.current = () => ({ ...current()!, warnings: ['The key has no access to the realtime model. Using chat and speech (fallback mode) instead of live voice.'] });
+    realtime.set({ status: 'fallback', message: 'This session has no realtime voice.' });
+    await settle();
+    expect(tokens.switchToFallback).not.toHaveBeenCalled();
+    expect(loaded.map((l) => l.kind)).toEqual(['fallback']);
+    expect(voice.getSnapshot().notice).toBe(
+      'Live voice stopped working: The key has no access to the realtime model. Your coach continues with speech-to-text and spoken replies; the conversation so far is kept.',
+    );
   });
 
   it('says so plainly when the switch itself is refused', async () => {

@@ -54,7 +54,16 @@ export function TranscriptView({ turns, asText }: Props) {
           </button>
         </div>
       </div>
-      <div data-testid="voice-transcript" role="log" aria-live="polite" aria-relevant="additions text" className="mt-3 max-h-96 overflow-y-auto">
+      {/* Focusable so keyboard users can scroll a long conversation (axe: scrollable-region-focusable). */}
+      <div
+        data-testid="voice-transcript"
+        role="log"
+        aria-live="polite"
+        aria-relevant="additions text"
+        aria-label="Conversation transcript"
+        tabIndex={0}
+        className="mt-3 max-h-96 overflow-y-auto rounded-control focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-accent"
+      >
       <ol className="space-y-3">
         {empty && <li className="text-sm text-ink-muted">Your conversation will appear here as you talk.</li>}
         {turns.map((turn) => (

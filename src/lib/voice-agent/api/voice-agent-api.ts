@@ -168,7 +168,8 @@ function failure<T>(error: ApiFailure): ApiResult<T> {
   return { ok: false, error };
 }
 
-async function readJson(response: Response): Promise<unknown> {
+/** The body as JSON when it says it is JSON; undefined otherwise (never throws). */
+export async function readJson(response: Response): Promise<unknown> {
   const type = response.headers.get('content-type') ?? '';
   if (!/\bjson\b/i.test(type)) return undefined;
   try {
@@ -178,7 +179,12 @@ async function readJson(response: Response): Promise<unknown> {
   }
 }
 
-function httpFailure(response: Response, body: unknown): ApiFailure {
+/**
+ * A non-2xx answer and its body (`readJson`) → `ApiFailure`: the API's JSON error shape when present,
+ * with `Retry-After` (else the body's `retryAfter`). Every browser client of the API maps errors here
+ * (the fallback endpoints too: fallback/fallback-http.ts), so they all show the server's own words.
+ */
+export function httpFailure(response: Response, body: unknown): ApiFailure {
   const apiError = isApiErrorBody(body) ? body : undefined;
   const retryAfterSeconds =
     parseRetryAfter(response.headers.get('retry-after')) ??
@@ -186,9 +192,9 @@ function httpFailure(response: Response, body: unknown): ApiFailure {
   return {
     kind: 'http',
     status: response.status,
-    code: apiError?.error.code,
+    ...(apiError ? { code: apiError.error.code } : {}),
     message: apiError?.error.message ?? (response.statusText || `HTTP ${response.status}`),
-    retryAfterSeconds,
+    ...(retryAfterSeconds !== undefined ? { retryAfterSeconds } : {}),
   };
 }
 

@@ -11,7 +11,7 @@
  *
  * Browser-only module: never import from `src/server/**` here.
  */
-import captureWorkletUrl from './pcm-capture-worklet.js?url&no-inline';
+import { CAPTURE_PROCESSOR_NAME, loadCaptureWorklet } from './capture-worklet';
 import { createPcmPlayer, type PcmPlayerOptions, type PlaybackCut } from './pcm-player';
 import { PCM16_RATE, createResampler, floatToPcm16, type Resampler } from './pcm16';
 
@@ -54,21 +54,6 @@ export type AudioPipelineFactory = (
   hooks: AudioPipelineHooks,
   options?: AudioPipelineOptions,
 ) => Promise<AudioPipeline>;
-
-export const CAPTURE_PROCESSOR_NAME = 'pcm-capture';
-
-/** `addModule` once per context (a second registration of the same processor name would throw). */
-const loadedContexts = new WeakMap<BaseAudioContext, Promise<void>>();
-
-function loadCaptureWorklet(context: AudioContext): Promise<void> {
-  let loading = loadedContexts.get(context);
-  if (!loading) {
-    loading = context.audioWorklet.addModule(captureWorkletUrl);
-    loadedContexts.set(context, loading);
-    loading.catch(() => loadedContexts.delete(context));
-  }
-  return loading;
-}
 
 export class AudioPipelineUnsupportedError extends Error {
   constructor(message: string) {

@@ -1,6 +1,6 @@
 // The microphone capture processor of the WebSocket transport. Runs in the AudioWorkletGlobalScope (the
-// audio rendering thread), so it is plain JavaScript with no imports; it is loaded by URL
-// (`pcm-capture-worklet.js?url&no-inline`), which Vite emits as a hashed same-origin file — the CSP allows
+// audio rendering thread), so it is plain JavaScript with no imports; it is loaded by URL (capture-worklet.ts:
+// `pcm-capture-worklet.js?url&no-inline`), which Vite emits as a hashed same-origin file — the CSP allows
 // scripts from 'self' only, and a data: URL would be refused.
 //
 // It collects mono Float32 samples from input 0 and posts ~40 ms chunks plus their RMS level to the main

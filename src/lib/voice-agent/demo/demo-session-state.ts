@@ -1,10 +1,9 @@
 /**
- * The demo session's fixed parts: its status-line messages, the snapshot it starts from (and the one it
- * turns to once connected), the search list shown on screen, and the speech language.
+ * The demo session's fixed parts: its status-line messages, the snapshot it turns to once connected,
+ * the search list shown on screen, and the speech language.
  *
  * Browser-only module: never import from `src/server/**` here.
  */
-import { ZERO_TOKENS } from '../realtime/usage-meter';
 import type { SearchActivity, VoiceSnapshot } from '../session/voice-session-types';
 
 export const DEMO_MESSAGES = {
@@ -18,22 +17,6 @@ export const DEMO_MESSAGES = {
 } as const;
 
 const MAX_SEARCHES_SHOWN = 5;
-
-export function initialSnapshot(): VoiceSnapshot {
-  return {
-    status: 'idle',
-    preference: 'auto',
-    mode: 'demo',
-    warnings: [],
-    microphone: 'off',
-    pushToTalk: false,
-    coachSpeaking: false,
-    userSpeaking: false,
-    turns: [],
-    searches: [],
-    usage: ZERO_TOKENS,
-  };
-}
 
 /**
  * The snapshot once the session has its credential: live (offline if the browser is), the conversation

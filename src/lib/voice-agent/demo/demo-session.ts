@@ -14,12 +14,14 @@
 import type { SearchClient } from '../api/search-client';
 import type { TelemetryClient } from '../api/telemetry-client';
 import { endSession, endSessionOnUnload } from '../api/voice-agent-api';
+import { SessionSummary } from '../session/session-summary';
+import { SnapshotStore } from '../session/snapshot-store';
 import type { TokenManager } from '../session/token-manager';
 import type { EngineStart, VoiceController } from '../session/voice-controller';
-import type { SearchActivity, TransportPreference, VoiceSnapshot } from '../session/voice-session-types';
+import { initialSnapshot, type SearchActivity, type TransportPreference, type VoiceSnapshot } from '../session/voice-session-types';
 import { CoachSpeechTurns } from './coach-speech-turns';
 import { createDemoCoach, type DemoAction, type DemoCoach } from './demo-coach';
-import { connectedPatch, DEMO_MESSAGES, defaultLang, initialSnapshot, withSearch } from './demo-session-state';
+import { connectedPatch, DEMO_MESSAGES, defaultLang, withSearch } from './demo-session-state';
 import { putTurn, turnsAsText, type Turns } from './demo-transcript';
 import { browserSpeech, type DemoSpeech } from './speech-apis';
 import { UserSpeechTurns } from './user-speech-turns';
@@ -42,9 +44,7 @@ export interface DemoSessionDeps {
   server?: { endSession(sessionId: string): Promise<unknown>; endSessionOnUnload(sessionId: string): boolean };
 }
 
-export class DemoSession implements VoiceController {
-  private snapshot: VoiceSnapshot;
-  private readonly listeners = new Set<() => void>();
+export class DemoSession extends SnapshotStore<VoiceSnapshot> implements VoiceController {
   private readonly coach: DemoCoach;
   private readonly coachSpeech: CoachSpeechTurns;
   private readonly userSpeech: UserSpeechTurns;
@@ -58,14 +58,15 @@ export class DemoSession implements VoiceController {
   private pushToTalk = false;
   private held = false;
   private online = true;
-  private startedAt = 0;
+  private readonly summary: SessionSummary;
 
   constructor(private readonly deps: DemoSessionDeps) {
+    super(initialSnapshot({ mode: 'demo' }));
     const speech = deps.speech ?? browserSpeech();
     const lang = deps.lang ?? defaultLang();
     this.coach = createDemoCoach({ seed: deps.seed ?? Date.now() });
     this.server = deps.server ?? { endSession, endSessionOnUnload };
-    this.snapshot = initialSnapshot();
+    this.summary = new SessionSummary(deps.telemetry);
     // One link for both halves of the speech wiring: the transcript, the status line, one id counter.
     const host = {
       turns: () => this.snapshot.turns,
@@ -80,13 +81,7 @@ export class DemoSession implements VoiceController {
     this.userSpeech = new UserSpeechTurns(speech, lang, host, this.coachSpeech);
   }
 
-  // ---- what the UI calls ---------------------------------------------------------------------
-
-  subscribe = (listener: () => void): (() => void) => {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  };
-  getSnapshot = (): VoiceSnapshot => this.snapshot;
+  // ---- what the UI calls (subscribe and getSnapshot: SnapshotStore) ---------------------------
 
   start(options: EngineStart = {}): void {
     if (!['idle', 'failed', 'ended'].includes(this.snapshot.status)) return;
@@ -189,7 +184,7 @@ export class DemoSession implements VoiceController {
     }
     const { sessionId, warnings } = credential.data;
     this.deps.telemetry.start(sessionId);
-    this.startedAt = Date.now();
+    this.summary.started();
     const earlier = options.turns ?? [];
     if (earlier.length > 0) this.coach.replay(earlier.filter((t) => t.role === 'user' && t.text).map((t) => t.text));
     const canListen = this.userSpeech.supported;
@@ -260,14 +255,7 @@ export class DemoSession implements VoiceController {
   }
 
   private reportSummary(): void {
-    if (!this.startedAt) return;
-    this.deps.telemetry.record({
-      type: 'summary',
-      durationSeconds: Math.round((Date.now() - this.startedAt) / 1000),
-      turns: this.snapshot.turns.length,
-      userSpeechSeconds: this.userSpeech.speechSeconds,
-    });
-    this.startedAt = 0;
+    this.summary.report(() => ({ turns: this.snapshot.turns.length, userSpeechSeconds: this.userSpeech.speechSeconds }));
   }
 
   private stopEverything(): void {
@@ -280,10 +268,5 @@ export class DemoSession implements VoiceController {
 
   private updateTurns(turns: VoiceSnapshot['turns']): void {
     if (turns !== this.snapshot.turns) this.update({ turns });
-  }
-
-  private update(patch: Partial<VoiceSnapshot>): void {
-    this.snapshot = { ...this.snapshot, ...patch };
-    for (const listener of this.listeners) listener();
   }
 }

@@ -8,10 +8,10 @@
  * Browser-only module: never import from `src/server/**` here.
  */
 import { createParser } from 'eventsource-parser';
-import { VOICE_AGENT_API_BASE } from '../api/voice-agent-api';
+import { readJson, VOICE_AGENT_API_BASE } from '../api/voice-agent-api';
 import type { ApiFailure, ApiResult, ResponseMeta } from '../types/api';
 import { parseChatEvent, type ChatDone, type ChatEvent } from './chat-events';
-import { bearer, createDeadline, fetchOrFailure, httpFailure, readChunks, readJson, transportFailure, type FetchLike } from './fallback-http';
+import { bearer, createDeadline, fetchOrFailure, readChunks, readHttpFailure, transportFailure, type FetchLike } from './fallback-http';
 import { createPcmAligner } from './pcm-aligner';
 
 export const FALLBACK_ENDPOINTS = {
@@ -93,7 +93,7 @@ export function createFallbackApi(options: { fetch?: FetchLike; timeouts?: Parti
       const sent = await fetchOrFailure(doFetch, FALLBACK_ENDPOINTS.transcribe, { method: 'POST', headers: { Accept: 'application/json', ...bearer(token) }, body: form }, deadline);
       if (!sent.ok) return sent;
       const { response } = sent;
-      if (!response.ok) return { ok: false, error: await httpFailure(response) };
+      if (!response.ok) return { ok: false, error: await readHttpFailure(response) };
       const body = await readJson(response);
       if (deadline.signal.aborted) return { ok: false, error: transportFailure(deadline) };
       const text = isRecord(body) && typeof body.text === 'string' ? body.text : undefined;
@@ -116,7 +116,7 @@ export function createFallbackApi(options: { fetch?: FetchLike; timeouts?: Parti
       );
       if (!sent.ok) return sent;
       const { response } = sent;
-      if (!response.ok) return { ok: false, error: await httpFailure(response) };
+      if (!response.ok) return { ok: false, error: await readHttpFailure(response) };
       if (!/text\/event-stream/i.test(response.headers.get('content-type') ?? '')) return invalid(response.status);
 
       let end: { ok: true; done: ChatDone } | { ok: false; error: ApiFailure } | undefined;
@@ -162,7 +162,7 @@ export function createFallbackApi(options: { fetch?: FetchLike; timeouts?: Parti
     const { response } = sent;
     if (!response.ok || !/^audio\//i.test(response.headers.get('content-type') ?? '')) {
       deadline.dispose();
-      if (!response.ok) return { ok: false, error: await httpFailure(response) };
+      if (!response.ok) return { ok: false, error: await readHttpFailure(response) };
       void response.body?.cancel().catch(() => undefined);
       return invalid(response.status);
     }

@@ -1,13 +1,13 @@
 /**
  * The HTTP plumbing the three fallback endpoints share: a request with a time limit that a streamed
  * body keeps alive (each chunk resets it, so a long reply is fine and a stalled one is not), the caller's
- * abort, the API's JSON error → `ApiFailure`, and a body reader that never throws.
+ * abort, and the API's error → `ApiFailure` (mapped by `api/voice-agent-api.ts`, as for every endpoint).
  *
  * Same conventions as `api/voice-agent-api.ts` (`call`), which handles JSON only: nothing throws; the
  * failure messages are the same words.
  * Browser-only module: never import from `src/server/**` here.
  */
-import { parseRetryAfter } from '../api/voice-agent-api';
+import { httpFailure, readJson } from '../api/voice-agent-api';
 import type { ApiFailure } from '../types/api';
 
 export type FetchLike = typeof fetch;
@@ -88,24 +88,9 @@ export async function fetchOrFailure(
   }
 }
 
-/** A non-2xx answer → the API's error (its JSON shape when present), with `Retry-After`. */
-export async function httpFailure(response: Response): Promise<ApiFailure> {
-  const body = await readJson(response);
-  const error = isRecord(body) && isRecord(body.error) ? body.error : undefined;
-  const code = typeof error?.code === 'string' ? error.code : undefined;
-  const message = typeof error?.message === 'string' ? error.message : response.statusText || `HTTP ${response.status}`;
-  const bodyRetry = isRecord(body) && typeof body.retryAfter === 'number' && body.retryAfter >= 0 ? Math.ceil(body.retryAfter) : undefined;
-  const retryAfterSeconds = parseRetryAfter(response.headers.get('retry-after')) ?? bodyRetry;
-  return { kind: 'http', status: response.status, ...(code ? { code } : {}), message, ...(retryAfterSeconds !== undefined ? { retryAfterSeconds } : {}) };
-}
-
-export async function readJson(response: Response): Promise<unknown> {
-  if (!/\bjson\b/i.test(response.headers.get('content-type') ?? '')) return undefined;
-  try {
-    return await response.json();
-  } catch {
-    return undefined;
-  }
+/** A non-2xx answer → the API's error: the body read here, then mapped as for every API call (`httpFailure`). */
+export async function readHttpFailure(response: Response): Promise<ApiFailure> {
+  return httpFailure(response, await readJson(response));
 }
 
 /**
@@ -154,8 +139,4 @@ export function readChunks(response: Response, deadline: Deadline, idleMs: numbe
 
 export function bearer(token: string): Record<string, string> {
   return { Authorization: `Bearer ${token}` };
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

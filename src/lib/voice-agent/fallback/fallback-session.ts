@@ -17,13 +17,14 @@
  */
 import { createPcmPlayer } from '../audio/pcm-player';
 import { endSession, endSessionOnUnload } from '../api/voice-agent-api';
-import { ZERO_TOKENS } from '../realtime/usage-meter';
 import { unlockAudio, type UnlockedAudio } from '../session/audio-setup';
+import { SessionSummary } from '../session/session-summary';
 import { SessionTimers } from '../session/session-timers';
+import { SnapshotStore } from '../session/snapshot-store';
 import type { Credential } from '../session/token-manager';
 import type { EngineStart, VoiceController } from '../session/voice-controller';
 import { VoiceMicrophone } from '../session/voice-microphone';
-import type { TransportPreference, VoiceSnapshot } from '../session/voice-session-types';
+import { initialSnapshot, type TransportPreference, type VoiceSnapshot } from '../session/voice-session-types';
 import type { ApiFailure } from '../types/api';
 import { createFallbackApi } from './fallback-api';
 import { FallbackConversation } from './fallback-conversation';
@@ -38,9 +39,7 @@ export type { FallbackSessionDeps } from './fallback-session-deps';
 
 const LIVE: ReadonlySet<VoiceSnapshot['status']> = new Set(['connected', 'waiting']);
 
-export class FallbackSession implements VoiceController {
-  private snapshot: VoiceSnapshot;
-  private readonly listeners = new Set<() => void>();
+export class FallbackSession extends SnapshotStore<VoiceSnapshot> implements VoiceController {
   private readonly conversation: FallbackConversation;
   private readonly mic: FallbackMicrophone;
   private readonly timers = new SessionTimers();
@@ -52,24 +51,13 @@ export class FallbackSession implements VoiceController {
   /** The microphone's failure, kept on the status line while the session runs (typing still works). */
   private micMessage: string | undefined;
   private telemetrySessionId: string | undefined;
-  private startedAt = 0;
+  private readonly summary: SessionSummary;
 
   constructor(private readonly deps: FallbackSessionDeps) {
+    super(initialSnapshot({ preference: deps.preference ?? 'auto', mode: 'fallback' }));
     this.now = deps.now ?? Date.now;
+    this.summary = new SessionSummary(deps.telemetry, this.now);
     this.mic = new FallbackMicrophone(deps.microphone ?? new VoiceMicrophone(), deps.startCapture ?? startWorkletCapture);
-    this.snapshot = {
-      status: 'idle',
-      preference: deps.preference ?? 'auto',
-      mode: 'fallback',
-      warnings: [],
-      microphone: 'off',
-      pushToTalk: false,
-      coachSpeaking: false,
-      userSpeaking: false,
-      turns: [],
-      searches: [],
-      usage: ZERO_TOKENS,
-    };
     const api = deps.api ?? createFallbackApi({ fetch: deps.fetch });
     const run = createRequestRunner({
       tokens: deps.tokens,
@@ -94,13 +82,7 @@ export class FallbackSession implements VoiceController {
     });
   }
 
-  // ---- what the UI calls ---------------------------------------------------------------------
-
-  subscribe = (listener: () => void): (() => void) => {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  };
-  getSnapshot = (): VoiceSnapshot => this.snapshot;
+  // ---- what the UI calls (subscribe and getSnapshot: SnapshotStore) ---------------------------
 
   /** From the click (audio unlock needs the gesture), or with the audio a click already unlocked. */
   start(options: EngineStart = {}): void {
@@ -210,7 +192,7 @@ export class FallbackSession implements VoiceController {
     if (!credential.ok) return this.startFailed(credential.error, signal);
     if (credential.data.mode !== 'fallback') return this.fatal({ kind: 'http', status: 403, code: 'wrong_mode', message: MESSAGES.wrongMode });
     this.adopt(credential.data);
-    this.startedAt ||= this.now();
+    this.summary.started();
     this.update({ status: 'connected', message: this.micMessage, retryAt: undefined });
     this.applyMicrophone();
   }
@@ -291,9 +273,7 @@ export class FallbackSession implements VoiceController {
   // ---- plumbing ------------------------------------------------------------------------------
 
   private reportSummary(): void {
-    if (!this.startedAt) return;
-    this.deps.telemetry.record({ type: 'summary', durationSeconds: Math.round((this.now() - this.startedAt) / 1000), ...this.conversation.summary() });
-    this.startedAt = 0;
+    this.summary.report(() => this.conversation.summary());
   }
 
   private stopEverything(): void {
@@ -314,10 +294,5 @@ export class FallbackSession implements VoiceController {
       return this.update(rest);
     }
     this.update(patch);
-  }
-
-  private update(patch: Partial<VoiceSnapshot>): void {
-    this.snapshot = { ...this.snapshot, ...patch };
-    for (const listener of this.listeners) listener();
   }
 }

@@ -1,20 +1,19 @@
 /**
  * Microphone PCM for the fallback coach: the same capture worklet as the WebSocket transport
- * (`audio/pcm-capture-worklet.js`, loaded by URL: the CSP refuses inline scripts), resampled on the main
+ * (`audio/capture-worklet.ts` loads it, once per context for both), resampled on the main
  * thread to 16 kHz mono PCM16, the rate the VAD and the WAV upload use. Never connected to the speakers.
  * The AudioContext and the microphone stream belong to the caller.
  *
  * Browser-only module (runs only in a browser; the session takes it as an injectable factory so the
  * tests use a fake). Never import from `src/server/**` here.
  */
-import captureWorkletUrl from '../audio/pcm-capture-worklet.js?url&no-inline';
+import { CAPTURE_PROCESSOR_NAME, loadCaptureWorklet } from '../audio/capture-worklet';
 import { createResampler, floatToPcm16, type Resampler } from '../audio/pcm16';
 
 /** The rate of the captured PCM (what `/transcribe` gets). */
 export const CAPTURE_RATE = 16_000;
 /** Frame length: 20 ms gives the VAD a fine enough grain for its ~120 ms onset. */
 export const CAPTURE_FRAME_MS = 20;
-const PROCESSOR_NAME = 'pcm-capture';
 
 export interface MicCapture {
   /** Off: the worklet posts nothing (mute, push-to-talk released, offline). */
@@ -24,28 +23,14 @@ export interface MicCapture {
 
 export type MicCaptureFactory = (context: AudioContext, stream: MediaStream, onFrame: (pcm: Int16Array) => void) => Promise<MicCapture>;
 
-const loaded = new WeakMap<BaseAudioContext, Promise<void>>();
-
-function loadWorklet(context: AudioContext): Promise<void> {
-  let loading = loaded.get(context);
-  if (!loading) {
-    // A context the WebSocket transport already used has the module: adding the same URL again is a
-    // no-op in the browser's module map, and a failure here is retried on the next capture.
-    loading = context.audioWorklet.addModule(captureWorkletUrl);
-    loaded.set(context, loading);
-    loading.catch(() => loaded.delete(context));
-  }
-  return loading;
-}
-
 export const startWorkletCapture: MicCaptureFactory = async (context, stream, onFrame) => {
   if (typeof AudioWorkletNode === 'undefined' || !context.audioWorklet) throw new Error('This browser cannot process microphone audio (no AudioWorklet).');
-  await loadWorklet(context);
+  await loadCaptureWorklet(context);
   let enabled = true;
   let closed = false;
   const resampler: Resampler | undefined = context.sampleRate === CAPTURE_RATE ? undefined : createResampler(context.sampleRate, CAPTURE_RATE);
   const source = context.createMediaStreamSource(stream);
-  const node = new AudioWorkletNode(context, PROCESSOR_NAME, {
+  const node = new AudioWorkletNode(context, CAPTURE_PROCESSOR_NAME, {
     numberOfInputs: 1,
     numberOfOutputs: 0,
     channelCount: 1,

@@ -26,10 +26,11 @@ export interface CoachVoiceDeps {
   loadEngine(kind: EngineKind): Promise<VoiceController>;
 }
 
-/** Why the live conversation continues in chat + speech (kept on screen). */
+/** Why the live conversation continues in chat + speech (kept on screen): the reason's first sentence. */
 export function switchNotice(reason: string | undefined): string {
-  const why = reason ? ` (${reason.replace(/\.$/, '')})` : '';
-  return `Live voice stopped working${why}. Your coach continues with speech-to-text and a spoken reply; the conversation so far is kept.`;
+  const first = reason?.match(/^.*?[.!?](?=\s|$)/)?.[0] ?? reason;
+  const why = first ? `: ${first.replace(/[.!?]$/, '')}` : '';
+  return `Live voice stopped working${why}. Your coach continues with speech-to-text and spoken replies; the conversation so far is kept.`;
 }
 
 export class CoachVoice implements VoiceController {
@@ -41,6 +42,8 @@ export class CoachVoice implements VoiceController {
   private online = true;
   private pushToTalk = false;
   private handingOver = false;
+  /** The current conversation was connected at some point (a hand-over then needs saying). */
+  private wasLive = false;
   /** A failure of the hand-over itself (shown instead of the engine's snapshot). */
   private override: Partial<VoiceSnapshot> | undefined;
   private cached: VoiceSnapshot | undefined;
@@ -67,6 +70,7 @@ export class CoachVoice implements VoiceController {
     if (mode !== 'realtime') primeSpeechSynthesis();
     this.override = undefined;
     if (this.active !== this.deps.realtime && !['failed', 'ended', 'idle'].includes(this.active.getSnapshot().status)) return;
+    this.wasLive = false;
     if (mode === 'demo' || mode === 'fallback') return void this.switchTo(mode, { audio: this.audio });
     // A previous conversation ran in another engine: a new one starts from the live path again.
     if (this.active !== this.deps.realtime) this.use(this.deps.realtime);
@@ -131,6 +135,7 @@ export class CoachVoice implements VoiceController {
   private watch(engine: VoiceController): () => void {
     return engine.subscribe(() => {
       if (engine !== this.active) return;
+      if (engine.getSnapshot().status === 'connected') this.wasLive = true;
       if (engine === this.deps.realtime && engine.getSnapshot().status === 'fallback') void this.handOver();
       this.changed();
     });
@@ -152,9 +157,13 @@ export class CoachVoice implements VoiceController {
     this.show({ status: 'connecting', message: 'Switching to chat and speech…' });
     realtime.release();
     try {
-      const granted = this.deps.tokens.current()?.mode;
-      // The server decided the mode when the credential arrived after the click: nothing to switch.
-      if (granted === 'demo' || granted === 'fallback') return await this.switchTo(granted, { turns });
+      const granted = this.deps.tokens.current();
+      // The server already moved the session (its key lost realtime access), or gave a fallback or demo
+      // session to a click made before the credential arrived: nothing to switch, only to say why.
+      if (granted?.mode === 'demo' || granted?.mode === 'fallback') {
+        const notice = this.wasLive ? switchNotice(granted.warnings.at(-1) ?? message) : undefined;
+        return await this.switchTo(granted.mode, { turns, ...(notice ? { notice } : {}) });
+      }
       const switched = await this.deps.tokens.switchToFallback();
       if (!switched.ok) {
         this.show({ status: 'failed', message: `Live voice stopped working and the coach could not switch to chat and speech: ${switched.error.message}` });

@@ -5,7 +5,7 @@
  * Browser-only module: never import from `src/server/**` here.
  */
 import type { TranscriptTurn } from '../realtime/transcript-state';
-import type { TokenTotals } from '../realtime/usage-meter';
+import { ZERO_TOKENS, type TokenTotals } from '../realtime/usage-meter';
 import type { TransportKind } from '../transports/realtime-transport';
 import type { CoachMode, SearchResponse } from '../types/api';
 
@@ -57,4 +57,24 @@ export interface VoiceSnapshot {
   medianLatencyMs?: number;
   /** Stays on screen while it holds: why this conversation runs in the mode it does (a mid-session switch). */
   notice?: string;
+}
+
+/**
+ * The snapshot every engine starts from: idle, nothing heard or said, the microphone off. `patch` holds
+ * what an engine knows up front (its mode, the user's transport preference).
+ */
+export function initialSnapshot(patch: Partial<VoiceSnapshot> = {}): VoiceSnapshot {
+  return {
+    status: 'idle',
+    preference: 'auto',
+    warnings: [],
+    microphone: 'off',
+    pushToTalk: false,
+    coachSpeaking: false,
+    userSpeaking: false,
+    turns: [],
+    searches: [],
+    usage: ZERO_TOKENS,
+    ...patch,
+  };
 }

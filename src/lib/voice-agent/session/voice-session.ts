@@ -13,7 +13,6 @@ import type { TelemetryClient } from '../api/telemetry-client';
 import type { SearchClient } from '../api/search-client';
 import type { ClientEvent } from '../realtime/client-events';
 import { parseServerEvent, type RealtimeInput } from '../realtime/realtime-events';
-import { ZERO_TOKENS } from '../realtime/usage-meter';
 import type { RealtimeTransport, TransportError, TransportKind } from '../transports/realtime-transport';
 import { unlockAudio, type UnlockedAudio } from './audio-setup';
 import type { TokenManager } from './token-manager';
@@ -21,8 +20,10 @@ import { connectRealtime, telemetryReason } from './voice-connection';
 import { VoiceConversation } from './voice-conversation';
 import { MAX_RECONNECTS, reconnectDelayMs, recoveryFor, renewalDelayMs, type ConnectPhase } from './voice-recovery';
 import { VoiceMicrophone } from './voice-microphone';
+import { SessionSummary } from './session-summary';
 import { SessionTimers } from './session-timers';
-import type { TransportPreference, VoiceSnapshot } from './voice-session-types';
+import { SnapshotStore } from './snapshot-store';
+import { initialSnapshot, type TransportPreference, type VoiceSnapshot } from './voice-session-types';
 import type { EngineStart, VoiceController } from './voice-controller';
 
 
@@ -34,9 +35,7 @@ export interface VoiceSessionDeps {
   preference?: TransportPreference;
 }
 
-export class VoiceSession implements VoiceController {
-  private snapshot: VoiceSnapshot;
-  private readonly listeners = new Set<() => void>();
+export class VoiceSession extends SnapshotStore<VoiceSnapshot> implements VoiceController {
   private transport: RealtimeTransport | undefined;
   private audio: UnlockedAudio | undefined;
   private readonly mic = new VoiceMicrophone();
@@ -51,24 +50,14 @@ export class VoiceSession implements VoiceController {
   private moving: Promise<void> | undefined;
   /** The kind of the last connection that worked; a reconnect or renewal tries it first (auto mode). */
   private workingKind: TransportKind | undefined;
-  private startedAt = 0;
+  private readonly summary: SessionSummary;
   /** Whether this session made the AudioContext (then it closes it); a shared one belongs to the caller. */
   private ownsAudio = false;
   private readonly conversation: VoiceConversation;
 
   constructor(private readonly deps: VoiceSessionDeps) {
-    this.snapshot = {
-      status: 'idle',
-      preference: deps.preference ?? 'auto',
-      warnings: [],
-      microphone: 'off',
-      pushToTalk: false,
-      coachSpeaking: false,
-      userSpeaking: false,
-      turns: [],
-      searches: [],
-      usage: ZERO_TOKENS,
-    };
+    super(initialSnapshot({ preference: deps.preference ?? 'auto' }));
+    this.summary = new SessionSummary(deps.telemetry);
     this.conversation = new VoiceConversation({
       send: (event) => this.send(event),
       search: deps.search,
@@ -82,13 +71,7 @@ export class VoiceSession implements VoiceController {
     });
   }
 
-  // ---- what the UI calls ---------------------------------------------------------------------
-
-  subscribe = (listener: () => void): (() => void) => {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  };
-  getSnapshot = (): VoiceSnapshot => this.snapshot;
+  // ---- what the UI calls (subscribe and getSnapshot: SnapshotStore) ---------------------------
 
   /** Prefetch a credential while the page is idle, so the click needs one round trip. */
   prefetch(): void {
@@ -253,7 +236,7 @@ export class VoiceSession implements VoiceController {
     this.deps.telemetry.record({ type: 'connected', transport: outcome.transport.kind, connectMs: outcome.connectMs, attempt: this.reconnects });
     previous?.close();
     this.workingKind = outcome.transport.kind;
-    this.startedAt ||= Date.now();
+    this.summary.started();
     this.reconnects = 0;
     this.update({ status: 'connected', transport: outcome.transport.kind, message: undefined, retryAt: undefined, sessionId: outcome.credential.sessionId });
   }
@@ -397,9 +380,7 @@ export class VoiceSession implements VoiceController {
   }
 
   private reportSummary(): void {
-    if (!this.startedAt) return;
-    this.deps.telemetry.record({ type: 'summary', durationSeconds: Math.round((Date.now() - this.startedAt) / 1000), ...this.conversation.summary() });
-    this.startedAt = 0;
+    this.summary.report(() => this.conversation.summary());
   }
 
   private stopEverything(): void {
@@ -408,10 +389,5 @@ export class VoiceSession implements VoiceController {
     this.transport?.close();
     this.transport = undefined;
     this.mic.close();
-  }
-
-  private update(patch: Partial<VoiceSnapshot>): void {
-    this.snapshot = { ...this.snapshot, ...patch };
-    for (const listener of this.listeners) listener();
   }
 }
