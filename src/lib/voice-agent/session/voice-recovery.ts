@@ -1,7 +1,7 @@
 /**
  * The recovery policy of a voice session, as pure decisions (the architecture's ErrorHandling): what a
  * failed connection attempt leads to, when to renew before the upstream's session cap, and how long to
- * back off. `VoiceSession` carries the decisions out.
+ * back off. `RecoveryExecutor` (recovery-executor.ts) carries the decisions out for `VoiceSession`.
  *
  * Browser-only module: never import from `src/server/**` here.
  */

@@ -4,7 +4,10 @@
  * a refreshed token when one expired, a countdown on rate limits, reconnection with backoff when the
  * connection drops, an offline pause, and the transparent renewal before the upstream's session cap —
  * new token, new connection, the conversation so far replayed. Server events feed the transcript,
- * response tracker, tool runner and usage meter; the UI subscribes to snapshots.
+ * response tracker, tool runner and usage meter; the UI subscribes to snapshots. This module keeps the
+ * connection's lifecycle and the public API; what happens after a failure, the renewal timing and the
+ * offline pause are carried out by `RecoveryExecutor` (recovery-executor.ts), the microphone's gating by
+ * `MicrophoneGate` (microphone-gate.ts).
  *
  * Browser-only module: never import from `src/server/**` here.
  */
@@ -13,13 +16,14 @@ import type { TelemetryClient } from '../api/telemetry-client';
 import type { SearchClient } from '../api/search-client';
 import type { ClientEvent } from '../realtime/client-events';
 import { parseServerEvent, type RealtimeInput } from '../realtime/realtime-events';
-import type { RealtimeTransport, TransportError, TransportKind } from '../transports/realtime-transport';
+import type { RealtimeTransport, TransportKind } from '../transports/realtime-transport';
 import { unlockAudio, type UnlockedAudio } from './audio-setup';
-import type { TokenManager } from './token-manager';
+import { MicrophoneGate } from './microphone-gate';
+import { RecoveryExecutor } from './recovery-executor';
+import type { Credential, TokenManager } from './token-manager';
 import { connectRealtime, telemetryReason } from './voice-connection';
 import { VoiceConversation } from './voice-conversation';
-import { MAX_RECONNECTS, reconnectDelayMs, recoveryFor, renewalDelayMs, type ConnectPhase } from './voice-recovery';
-import { VoiceMicrophone } from './voice-microphone';
+import type { ConnectPhase } from './voice-recovery';
 import { SessionSummary } from './session-summary';
 import { SessionTimers } from './session-timers';
 import { SnapshotStore } from './snapshot-store';
@@ -38,26 +42,37 @@ export interface VoiceSessionDeps {
 export class VoiceSession extends SnapshotStore<VoiceSnapshot> implements VoiceController {
   private transport: RealtimeTransport | undefined;
   private audio: UnlockedAudio | undefined;
-  private readonly mic = new VoiceMicrophone();
+  private readonly mic: MicrophoneGate;
   private abort = new AbortController();
   private readonly timers = new SessionTimers();
-  private reconnects = 0;
-  /**
-   * The move to a new connection in flight (renewal or reconnect). One at a time, whoever asks: the
-   * renewal timer, the server's `session_expired` error and the close that follows it all name the same
-   * event, and each must not open a connection of its own.
-   */
-  private moving: Promise<void> | undefined;
   /** The kind of the last connection that worked; a reconnect or renewal tries it first (auto mode). */
   private workingKind: TransportKind | undefined;
   private readonly summary: SessionSummary;
   /** Whether this session made the AudioContext (then it closes it); a shared one belongs to the caller. */
   private ownsAudio = false;
   private readonly conversation: VoiceConversation;
+  private readonly recovery: RecoveryExecutor;
 
   constructor(private readonly deps: VoiceSessionDeps) {
     super(initialSnapshot({ preference: deps.preference ?? 'auto' }));
     this.summary = new SessionSummary(deps.telemetry);
+    this.mic = new MicrophoneGate({
+      telemetry: deps.telemetry,
+      transport: () => this.transport,
+      offline: () => this.snapshot.status === 'offline',
+      update: (patch) => this.update(patch),
+    });
+    this.recovery = new RecoveryExecutor({
+      tokens: deps.tokens,
+      timers: this.timers,
+      signal: () => this.abort.signal,
+      snapshot: () => this.snapshot,
+      update: (patch) => this.update(patch),
+      transport: () => this.transport,
+      begin: () => this.begin(),
+      connect: (credential, phase) => this.connect(credential, phase),
+      applyMicrophone: () => this.mic.apply(),
+    });
     this.conversation = new VoiceConversation({
       send: (event) => this.send(event),
       search: deps.search,
@@ -65,8 +80,8 @@ export class VoiceSession extends SnapshotStore<VoiceSnapshot> implements VoiceC
       sessionId: () => this.snapshot.sessionId,
       update: (patch) => this.update(patch),
       searches: () => this.snapshot.searches,
-      onSessionCreated: (expiresAt) => this.scheduleRenewal(expiresAt),
-      onSessionExpired: () => void this.renew('renewing'),
+      onSessionCreated: (expiresAt) => this.recovery.scheduleRenewal(expiresAt),
+      onSessionExpired: () => void this.recovery.renew('renewing'),
       onBargeIn: () => this.interrupt(),
     });
   }
@@ -91,7 +106,7 @@ export class VoiceSession extends SnapshotStore<VoiceSnapshot> implements VoiceC
       this.ownsAudio = true;
     }
     this.abort = new AbortController();
-    this.reconnects = 0;
+    this.recovery.resetAttempts();
     this.workingKind = undefined;
     this.update({ status: 'connecting', message: 'Connecting to your coach…', retryAt: undefined });
     void this.begin();
@@ -137,21 +152,21 @@ export class VoiceSession extends SnapshotStore<VoiceSnapshot> implements VoiceC
   }
 
   setMuted(muted: boolean): void {
-    this.mic.muted = muted;
-    this.applyMicrophone();
+    this.mic.setMuted(muted);
   }
 
   setPushToTalk(enabled: boolean): void {
-    this.mic.pushToTalk = enabled;
-    this.mic.held = false;
-    this.update({ pushToTalk: enabled });
-    this.applyMicrophone();
+    this.mic.setPushToTalk(enabled);
   }
 
   /** Push-to-talk: the microphone is live only while held. */
   holdToTalk(held: boolean): void {
-    this.mic.held = held;
-    this.applyMicrophone();
+    this.mic.hold(held);
+  }
+
+  /** Browser online/offline events (wired by the UI). */
+  setOnline(online: boolean): void {
+    this.recovery.setOnline(online);
   }
 
   setPreference(preference: TransportPreference): void {
@@ -189,13 +204,9 @@ export class VoiceSession extends SnapshotStore<VoiceSnapshot> implements VoiceC
   // ---- connecting ----------------------------------------------------------------------------
 
   private async begin(): Promise<void> {
-    const mic = await this.mic.open(this.audio!.audioContext);
-    if (!mic.ok) {
-      this.update({ microphone: mic.reason === 'denied' ? 'denied' : 'unavailable', message: mic.message });
-      this.deps.telemetry.record({ type: 'connection_failed', transport: 'webrtc', reason: 'microphone_denied' });
-    }
+    await this.mic.open(this.audio!.audioContext);
     const credential = await this.deps.tokens.acquire(this.abort.signal);
-    if (!credential.ok) return this.credentialFailed(credential.error);
+    if (!credential.ok) return this.recovery.credentialFailed(credential.error);
     this.update({ mode: credential.data.mode, warnings: credential.data.warnings, sessionId: credential.data.sessionId });
     this.deps.telemetry.start(credential.data.sessionId);
     if (credential.data.mode !== 'realtime') {
@@ -205,7 +216,7 @@ export class VoiceSession extends SnapshotStore<VoiceSnapshot> implements VoiceC
     await this.connect(credential.data, 'connecting');
   }
 
-  private async connect(credential: Parameters<typeof connectRealtime>[0]['credential'], phase: ConnectPhase): Promise<void> {
+  private async connect(credential: Credential, phase: ConnectPhase): Promise<void> {
     const audio = this.audio!;
     const outcome = await connectRealtime({
       preference: this.snapshot.preference,
@@ -219,25 +230,27 @@ export class VoiceSession extends SnapshotStore<VoiceSnapshot> implements VoiceC
       audioElement: audio.audioElement,
       audioContext: audio.audioContext,
       signal: this.abort.signal,
-      onAttemptFailed: (kind, error) => this.attemptFailed(kind, error),
+      // Every failed attempt is reported, the ones a fallback or retry made good included.
+      onAttemptFailed: (kind, error) =>
+        this.deps.telemetry.record({ type: 'connection_failed', transport: kind, reason: telemetryReason(error.reason), detail: error.message }),
     });
     if (this.abort.signal.aborted) {
       if (outcome.ok) outcome.transport.close();
       return;
     }
     if (!outcome.ok) {
-      if ('credentialFailure' in outcome) return this.credentialFailed(outcome.credentialFailure, phase);
-      return this.connectionFailed(outcome.error, phase);
+      if ('credentialFailure' in outcome) return this.recovery.credentialFailed(outcome.credentialFailure, phase);
+      return this.recovery.connectionFailed(outcome.error, phase);
     }
     const previous = this.transport;
     const replay = this.conversation.startNewConnection({ replay: phase !== 'connecting' });
     this.attach(outcome.transport);
     for (const event of replay) this.send(event);
-    this.deps.telemetry.record({ type: 'connected', transport: outcome.transport.kind, connectMs: outcome.connectMs, attempt: this.reconnects });
+    this.deps.telemetry.record({ type: 'connected', transport: outcome.transport.kind, connectMs: outcome.connectMs, attempt: this.recovery.attempts });
     previous?.close();
     this.workingKind = outcome.transport.kind;
     this.summary.started();
-    this.reconnects = 0;
+    this.recovery.resetAttempts();
     this.update({ status: 'connected', transport: outcome.transport.kind, message: undefined, retryAt: undefined, sessionId: outcome.credential.sessionId });
   }
 
@@ -254,126 +267,15 @@ export class VoiceSession extends SnapshotStore<VoiceSnapshot> implements VoiceC
       this.update({ coachSpeaking: false, userSpeaking: false });
       // Already moving to a new connection (e.g. the `session_expired` error came first and this is the
       // close that follows it): that move replaces this connection; a reconnect would open a second one.
-      if (this.moving) return;
-      if (info.reason === 'session_expired') return void this.renew('renewing');
+      if (this.recovery.isMoving) return;
+      if (info.reason === 'session_expired') return void this.recovery.renew('renewing');
       this.deps.telemetry.record({ type: 'connection_failed', transport: transport.kind, reason: 'connection_lost', detail: info.message });
-      void this.reconnect();
+      void this.recovery.reconnect();
     });
-    this.applyMicrophone();
-  }
-
-  private async reconnect(): Promise<void> {
-    if (!navigator.onLine) return this.update({ status: 'offline', message: 'You are offline. The session resumes when the connection is back.' });
-    if (this.reconnects >= MAX_RECONNECTS) {
-      return this.update({ status: 'fallback', message: 'The live voice connection was lost and could not be restored.' });
-    }
-    const delay = reconnectDelayMs(this.reconnects++);
-    this.update({ status: 'reconnecting', message: `Connection lost. Reconnecting (attempt ${this.reconnects} of ${MAX_RECONNECTS})…`, retryAt: Date.now() + delay });
-    await this.timers.sleep(delay);
-    await this.renew('reconnecting');
-  }
-
-  /**
-   * New connection, conversation replayed: reconnects and the session-cap renewal (a new credential),
-   * or the first connection tried again after a rate limit (the held credential while it is valid).
-   * Joins the move already in flight, if any.
-   */
-  private renew(phase: ConnectPhase): Promise<void> {
-    this.moving ??= this.moveToNewConnection(phase).finally(() => (this.moving = undefined));
-    return this.moving;
-  }
-
-  private async moveToNewConnection(phase: ConnectPhase): Promise<void> {
-    if (this.abort.signal.aborted) return;
-    // Whatever was shown (a countdown that reached 0, "offline"), the user now sees the attempt itself.
-    if (phase === 'renewing') this.update({ status: 'renewing', message: 'Refreshing the connection…', retryAt: undefined });
-    else if (phase === 'connecting') this.update({ status: 'connecting', message: 'Connecting to your coach…', retryAt: undefined });
-    else {
-      const message = this.snapshot.status === 'reconnecting' ? this.snapshot.message : 'Reconnecting to your coach…';
-      this.update({ status: 'reconnecting', message, retryAt: undefined });
-    }
-    const credential = phase === 'connecting' ? await this.deps.tokens.acquire(this.abort.signal) : await this.deps.tokens.renew(this.abort.signal);
-    if (this.abort.signal.aborted) return;
-    if (!credential.ok) return this.credentialFailed(credential.error, phase);
-    await this.connect(credential.data, phase);
-  }
-
-  // ---- failures ------------------------------------------------------------------------------
-
-  private attemptFailed(kind: TransportKind, error: TransportError): void {
-    this.deps.telemetry.record({ type: 'connection_failed', transport: kind, reason: telemetryReason(error.reason), detail: error.message });
-  }
-
-  private credentialFailed(failure: { status?: number; message: string; retryAfterSeconds?: number }, phase: ConnectPhase = 'connecting'): void {
-    if (failure.status === 429 || failure.status === 503) {
-      const seconds = failure.retryAfterSeconds ?? 10;
-      this.update({ status: 'waiting', message: failure.message, retryAt: Date.now() + seconds * 1000 });
-      void this.timers.sleep(seconds * 1000).then(() => {
-        if (this.snapshot.status !== 'waiting') return;
-        // A reconnect or renewal keeps its kind (the conversation is replayed into the new session).
-        if (phase !== 'connecting') return void this.renew(phase);
-        this.update({ status: 'connecting', message: 'Connecting to your coach…', retryAt: undefined });
-        void this.begin();
-      });
-      return;
-    }
-    this.update({ status: 'failed', message: failure.message });
-  }
-
-  private connectionFailed(error: TransportError, phase: ConnectPhase): void {
-    const action = recoveryFor(error, phase, this.reconnects);
-    switch (action.kind) {
-      case 'fallback':
-      case 'fail':
-        // No live voice on this network or account right now; chat and speech over plain HTTPS may still work.
-        return this.update({ status: 'fallback', message: action.message });
-      case 'wait':
-        this.update({ status: 'waiting', message: action.message, retryAt: Date.now() + action.seconds * 1000 });
-        void this.timers.sleep(action.seconds * 1000).then(() => {
-          if (this.snapshot.status === 'waiting') void this.renew(phase);
-        });
-        return;
-      case 'reconnect':
-        return void this.reconnect();
-      case 'retry-first':
-        this.reconnects = action.attempt;
-        this.update({ status: 'connecting', message: action.message, retryAt: Date.now() + action.delayMs });
-        void this.timers.sleep(action.delayMs).then(() => this.renew('connecting'));
-        return;
-    }
+    this.mic.apply();
   }
 
   // ---- plumbing ------------------------------------------------------------------------------
-
-  private scheduleRenewal(expiresAtSeconds: number | undefined): void {
-    if (!expiresAtSeconds) return;
-    const transport = this.transport;
-    this.timers.after(renewalDelayMs(expiresAtSeconds, Date.now()), () => {
-      if (this.transport === transport && this.snapshot.status === 'connected') void this.renew('renewing');
-    });
-  }
-
-  private applyMicrophone(): void {
-    const enabled = this.mic.wanted(this.snapshot.status === 'offline');
-    this.transport?.setMicrophoneEnabled(enabled);
-    if (this.mic.stream) this.update({ microphone: enabled ? 'live' : 'muted' });
-  }
-
-  /** Browser online/offline events (wired by the UI). */
-  setOnline(online: boolean): void {
-    if (!online && ['connected', 'reconnecting'].includes(this.snapshot.status)) {
-      this.update({ status: 'offline', message: 'You are offline. The microphone is paused until the connection is back.' });
-      this.applyMicrophone();
-    } else if (online && this.snapshot.status === 'offline') {
-      if (this.transport) {
-        this.update({ status: 'connected', message: undefined });
-        this.applyMicrophone();
-      } else {
-        this.reconnects = 0;
-        void this.renew('reconnecting');
-      }
-    }
-  }
 
   private send(event: ClientEvent | { type: string }): void {
     this.transport?.send(event as { type: string } & Record<string, unknown>);
