@@ -20,9 +20,9 @@ export function mountCoachConsole(): void {
   container.dataset.mounted = 'true';
   // Where searches may go (set by the page from runtime config); anything unsafe in it is dropped.
   const searchRouting = parseSearchRouting(container.dataset.searchRouting);
-  if (container.firstElementChild) {
-    hydrateRoot(container, <CoachConsole searchRouting={searchRouting} />);
-  } else {
-    createRoot(container).render(<CoachConsole searchRouting={searchRouting} />);
-  }
+  // The scenario the page validated (server-side); the server checks the id again when it mints.
+  const scenarioId = container.dataset.scenario || undefined;
+  const app = <CoachConsole searchRouting={searchRouting} scenarioId={scenarioId} />;
+  if (container.firstElementChild) hydrateRoot(container, app);
+  else createRoot(container).render(app);
 }

@@ -74,14 +74,16 @@ const NO_SEARCH_ROUTING: SearchRouting = {};
 interface Props {
   /** Where searches may go (parsed from the page's `data-search-routing`); default: the built-in route. */
   searchRouting?: SearchRouting;
+  /** The practice scenario chosen on its brief page (`/coach?scenario=…`, checked by the page); none = free coaching. */
+  scenarioId?: string;
 }
 
-export default function CoachConsole({ searchRouting = NO_SEARCH_ROUTING }: Props) {
+export default function CoachConsole({ searchRouting = NO_SEARCH_ROUTING, scenarioId }: Props) {
   // One client per routing (the endpoint is decided lazily, never during render).
   const { configuredUrl, devServerUrl } = searchRouting;
   const searchClient = useMemo(() => createSearchClient({ configuredUrl, devServerUrl }), [configuredUrl, devServerUrl]);
   // One owner of the credential for the session panel and the voice connection.
-  const tokens = useMemo(() => createTokenManager(), []);
+  const tokens = useMemo(() => createTokenManager({ scenarioId }), [scenarioId]);
   const voice = useMemo(() => {
     const telemetry = createTelemetryClient();
     const realtime = new VoiceSession({

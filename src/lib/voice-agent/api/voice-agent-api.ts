@@ -35,9 +35,10 @@ export interface RequestOptions {
   timeoutMs?: number;
 }
 
-/** POST /token: start a session. */
-export function requestToken(options?: RequestOptions): Promise<ApiResult<TokenResponse>> {
-  return call(ENDPOINTS.token, { method: 'POST', body: {} }, parseTokenResponse, options);
+/** POST /token: start a session (for a practice scenario when `scenarioId` is given). */
+export function requestToken(options?: RequestOptions & { scenarioId?: string }): Promise<ApiResult<TokenResponse>> {
+  const body = options?.scenarioId ? { scenarioId: options.scenarioId } : {};
+  return call(ENDPOINTS.token, { method: 'POST', body }, parseTokenResponse, options);
 }
 
 /**
@@ -243,7 +244,7 @@ function isApiErrorBody(value: unknown): value is ApiErrorBody {
 
 function parseTokenResponse(body: unknown): TokenResponse | null {
   if (!isRecord(body)) return null;
-  const { success, token, expiresAt, sessionId, mode, warnings, realtime } = body;
+  const { success, token, expiresAt, sessionId, mode, warnings, realtime, scenario } = body;
   if (success !== true) return null;
   if (typeof token !== 'string' || token.length === 0) return null;
   if (!isNonNegativeNumber(expiresAt)) return null;
@@ -260,6 +261,9 @@ function parseTokenResponse(body: unknown): TokenResponse | null {
     mode,
     ...(cleanWarnings?.length ? { warnings: cleanWarnings } : {}),
     ...(target ? { realtime: target } : {}),
+    ...(isRecord(scenario) && typeof scenario.id === 'string' && typeof scenario.title === 'string'
+      ? { scenario: { id: scenario.id, title: scenario.title } }
+      : {}),
   };
 }
 

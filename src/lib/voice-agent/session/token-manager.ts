@@ -41,7 +41,13 @@ export interface TokenManager {
   clear(): void;
 }
 
-export function createTokenManager(now: () => number = Date.now): TokenManager {
+export interface TokenManagerOptions {
+  /** The practice scenario every session of this page is for (the server binds its instructions). */
+  scenarioId?: string;
+  now?: () => number;
+}
+
+export function createTokenManager({ scenarioId, now = Date.now }: TokenManagerOptions = {}): TokenManager {
   let held: Credential | undefined;
   let pending: Promise<ApiResult<Credential>> | undefined;
   /** Set once this conversation moved to fallback; cleared on hang-up. */
@@ -63,7 +69,7 @@ export function createTokenManager(now: () => number = Date.now): TokenManager {
   }
 
   async function fresh(signal?: AbortSignal): Promise<ApiResult<Credential>> {
-    const result = await requestToken({ signal });
+    const result = await requestToken({ signal, scenarioId });
     if (!result.ok) return result;
     held = toCredential(result.data, result.meta.clockSkewMs);
     // Live voice already failed in this conversation: a replacement session must not go back to it.

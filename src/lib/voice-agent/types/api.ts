@@ -20,6 +20,8 @@ export interface TokenResponse {
   warnings?: string[];
   /** Realtime mode only: where to connect with the token (server configuration). */
   realtime?: RealtimeTarget;
+  /** The practice scenario the session is for (its instructions stay on the server). */
+  scenario?: { id: string; title: string };
 }
 
 /** WebRTC posts the SDP offer to `{url}/calls`; WebSocket connects to `{url}?model={model}` (ws/wss). */
