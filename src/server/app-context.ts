@@ -19,6 +19,7 @@ import { createFallbackAuth, type FallbackAuth } from './fallback/fallback-auth'
 import { createMemoryTierCache, createRedisTierCache } from './openai/tier-cache';
 import { createTierDetector } from './openai/tier-detector';
 import { createTokenService, type TokenService } from './tokens/token-service';
+import { loadScenarioCatalogue, type ScenarioCatalogue } from './coach/scenario-catalogue';
 import { createHealthService, type HealthService } from './health/health-service';
 import { realtimeConnectSources, searchConnectSources } from './http/security-headers';
 import { createConfiguredSearchService } from './search/create-search-service';
@@ -34,6 +35,8 @@ export interface AppContext {
   health: HealthService;
   search: SearchService;
   telemetry: TelemetryService;
+  /** The practice scenarios a session can be bound to (read once at startup). */
+  scenarios: ScenarioCatalogue;
   /** Fallback mode's token check and OpenAI calls (no upstream without a key). */
   fallback: FallbackServices;
   sessions: SessionStore;
@@ -63,6 +66,14 @@ export function getAppContext(): AppContext {
 export function createAppContext(config: Config): AppContext {
   const logger = createLogger(config.logLevel);
   const metrics = createMetrics();
+  // First, before any connection is opened: a bad scenario file stops startup (ScenarioCatalogueError).
+  const scenarios = loadScenarioCatalogue(config.scenariosDir, {
+    onMissing: (dir) =>
+      logger.warn(
+        { event: 'configWarning', variable: 'SCENARIOS_DIR', dir },
+        'No scenario directory: practice scenarios are unavailable (free coaching only).',
+      ),
+  });
   const instanceId = `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
 
   const redis: Redis | undefined = config.redisUrl ? createRedisClient(config.redisUrl, logger) : undefined;
@@ -99,7 +110,7 @@ export function createAppContext(config: Config): AppContext {
         })
       : undefined;
 
-  const tokens = createTokenService({ config, store, limits, upstream, tier, metrics, logger, instanceId });
+  const tokens = createTokenService({ config, store, limits, upstream, tier, metrics, logger, instanceId, scenarios });
   const sharedStateHealthy = redis ? () => redisIsReady(redis) && !store.isDegraded() : undefined;
   const search = createConfiguredSearchService({ config, redis, limits, metrics, logger });
   const telemetry = createTelemetryService({ config, store, limits, metrics, logger });
@@ -127,6 +138,7 @@ export function createAppContext(config: Config): AppContext {
       searchProvider: search.providerName,
       realtimeModel: config.realtimeModel,
       chatModel: config.chatModel,
+      scenarios: scenarios.list().length,
     },
     'voice agent services ready',
   );
@@ -139,6 +151,7 @@ export function createAppContext(config: Config): AppContext {
     health,
     search,
     telemetry,
+    scenarios,
     fallback,
     sessions: store,
     limits,

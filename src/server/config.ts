@@ -3,6 +3,7 @@
  * `.env.example` and the README; a bad value stops startup with a message naming the variable.
  */
 import { randomBytes } from 'node:crypto';
+import path from 'node:path';
 import { z } from 'zod';
 
 /** Current GA realtime model (see shared/reference/openai-protocol.md §6). */
@@ -127,6 +128,8 @@ const envSchema = z
     // The standalone development search server (`npm run search-server`).
     SEARCH_SERVER_HOST: optionalString.transform((v) => v ?? '127.0.0.1'),
     SEARCH_SERVER_PORT: int(0, 65535, 3001),
+    // The practice scenarios (Markdown + frontmatter) the coach can be bound to; relative to the working directory.
+    SCENARIOS_DIR: optionalString,
     REDIS_URL: optionalString.pipe(
       z.url({ protocol: /^rediss?$/, message: 'must be a redis:// or rediss:// URL' }).optional(),
     ),
@@ -202,6 +205,8 @@ export interface Config {
   publicSearchApiUrl: string | undefined;
   searchServerHost: string;
   searchServerPort: number;
+  /** Absolute directory of the scenario files (`src/content/scenarios` under the working directory by default). */
+  scenariosDir: string;
   redisUrl: string | undefined;
   sessionSecret: Uint8Array;
   /** True when SESSION_SECRET was not set and a random per-process key is used. */
@@ -270,6 +275,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     publicSearchApiUrl: e.PUBLIC_SEARCH_API_URL,
     searchServerHost: e.SEARCH_SERVER_HOST,
     searchServerPort: e.SEARCH_SERVER_PORT,
+    scenariosDir: path.resolve(process.cwd(), e.SCENARIOS_DIR ?? 'src/content/scenarios'),
     redisUrl: e.REDIS_URL,
     sessionSecret: e.SESSION_SECRET ? new TextEncoder().encode(e.SESSION_SECRET) : randomBytes(32),
     sessionSecretIsEphemeral: !e.SESSION_SECRET,

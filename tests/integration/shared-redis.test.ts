@@ -2,6 +2,7 @@
  * Horizontal scaling: two built server instances sharing one real Redis behave as one, and a Redis
  * outage degrades them to per-instance limits instead of taking them down.
  */
+import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startAppServer, type AppServer } from '../helpers/app-server';
 import { REALTIME_KEY, calls, startTestEmulator, type Emulator } from '../helpers/emulator';
@@ -73,6 +74,22 @@ describe.skipIf(!haveRedisServer)(redisSuiteTitle('two instances sharing Redis')
     expect((await refreshed.json()).sessionId).toBe(t.sessionId);
     expect((await postSession(b, '/api/voice-agent/end-session', t.sessionId)).status).toBe(200);
     expect((await postSession(a, '/api/voice-agent/refresh-token', t.sessionId)).status).toBe(404);
+  });
+
+  it('a scenario session minted on one instance is refreshed on the other with the same scenario bound', async () => {
+    const SCENARIOS_DIR = fileURLToPath(new URL('../fixtures/scenarios/', import.meta.url));
+    const [a, b] = await pair({ OPENAI_API_KEY: REALTIME_KEY, OPENAI_BASE_URL: emu.baseUrl, SCENARIOS_DIR, RATE_LIMIT_PER_IP_PER_MINUTE: '100' }, 6);
+    const minted = await a.fetch('/api/voice-agent/token', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ scenarioId: 'fixture-board-pitch' }),
+    });
+    const first = await minted.json();
+    expect(first).toMatchObject({ mode: 'realtime', scenario: { id: 'fixture-board-pitch' } });
+    const refreshed = await (await postSession(b, '/api/voice-agent/refresh-token', first.sessionId)).json();
+    expect(refreshed).toMatchObject({ mode: 'realtime', sessionId: first.sessionId, scenario: { id: 'fixture-board-pitch' } });
+    expect(calls(emu, 'client_secrets')).toBe(2);
+    expect(emu.stats().lastRequest['client_secrets']!.body.session.instructions).toContain('Role-play for this session: Fixture: pitch an AI strategy');
   });
 
   it('tier detection is shared: one /models call for both instances', async () => {

@@ -49,40 +49,47 @@ export const steps = [
   },
 ];
 
+/** The landing page's six scenarios, each linking to its brief (src/content/scenarios/<slug>.md). */
 export const scenarios = [
   {
     icon: Presentation,
     title: 'Board pitch for an AI programme',
+    href: '/scenarios/pitch-ai-strategy-to-the-board',
     across: 'Chair and non-executive directors',
     question: '“Which of our competitors has done this, and what did it actually return?”',
   },
   {
     icon: ChartColumn,
     title: 'Budget defence with your CFO',
+    href: '/scenarios/defend-ai-budget-to-the-cfo',
     across: 'A CFO who has seen pilots stall',
     question: '“What is the payback if adoption plateaus at twenty per cent?”',
   },
   {
     icon: Handshake,
     title: 'Vendor negotiation',
+    href: '/scenarios/negotiate-enterprise-ai-contract',
     across: 'An enterprise AI vendor’s account lead',
     question: '“Our standard terms do not cover model changes. Is that a deal-breaker?”',
   },
   {
     icon: Newspaper,
     title: 'Press interview after an AI incident',
+    href: '/scenarios/press-interview-after-ai-incident',
     across: 'A well-briefed technology reporter',
     question: '“When did you first know the system was getting it wrong?”',
   },
   {
     icon: UserX,
     title: 'Town hall on AI and jobs',
+    href: '/scenarios/town-hall-on-ai-and-jobs',
     across: 'Employees, a union representative, your own managers',
     question: '“Can you promise no one here loses their job to this?”',
   },
   {
     icon: Gavel,
     title: 'Regulator and auditor questions',
+    href: '/scenarios/auditor-questions-on-ai-act-compliance',
     across: 'A supervisor or external auditor',
     question: '“Show us how you monitor this model after it goes live.”',
   },

@@ -9,7 +9,7 @@ export interface NavItem {
 export const primaryNav: readonly NavItem[] = [
   { label: 'Home', href: '/', match: '/' },
   { label: 'How it works', href: '/#how-it-works' },
-  { label: 'Scenarios', href: '/#scenarios' },
+  { label: 'Scenarios', href: '/scenarios', match: '/scenarios' },
   { label: 'Library', href: '/library', match: '/library' },
   { label: 'Privacy', href: '/privacy', match: '/privacy' },
 ];

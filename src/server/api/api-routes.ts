@@ -4,6 +4,7 @@
  */
 import { timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
+import { SCENARIO_ID } from '../../content/scenario-schema';
 import { ApiError, errorResult, jsonResult } from '../http/api-error';
 import { readJsonBody } from '../http/json-body';
 import { FALLBACK_ROUTES } from '../fallback/fallback-routes';
@@ -19,12 +20,24 @@ const sessionIdBody = z
   })
   .strict();
 
-/** The token request carries no fields today; unknown ones (instructions, tools…) are refused, not ignored. */
-const tokenRequestBody = z.object({}).strict();
+/**
+ * The token request may name a practice scenario by id, nothing more: the server binds its instructions.
+ * Unknown fields (instructions, tools…) are refused, not ignored; an id not in the catalogue is 400
+ * `unknown_scenario` (token-scenario.ts).
+ */
+export const tokenRequestBody = z
+  .object({
+    scenarioId: z
+      .string({ error: 'scenarioId must be a string' })
+      .max(100, 'scenarioId must be at most 100 characters')
+      .regex(SCENARIO_ID, 'scenarioId must be lower-case words joined by hyphens')
+      .optional(),
+  })
+  .strict();
 
 const token: Handler = async (req, app) => {
-  await readJsonBody(req, tokenRequestBody, { allowEmpty: true });
-  return jsonResult(await app.tokens.issueToken(req.ip));
+  const { scenarioId } = await readJsonBody(req, tokenRequestBody, { allowEmpty: true });
+  return jsonResult(await app.tokens.issueToken(req.ip, { scenarioId }));
 };
 
 /** `mode: "fallback"` moves a live realtime session to fallback mode (docs/fallback-and-demo.md). */

@@ -1,6 +1,7 @@
 /**
  * What the coach is, bound on the server when a realtime secret is minted: instructions, voice,
- * tools, transcription, turn detection and noise reduction. The browser never supplies any of it.
+ * tools, transcription, turn detection and noise reduction. The browser never supplies any of it: a token
+ * request may only name a scenario, whose instructions the server composes (scenario-instructions.ts).
  * The `web_search` tool is declared here; its server side (`/api/voice-agent/responses-search`)
  * arrives with the search issue.
  */
@@ -42,13 +43,15 @@ export const WEB_SEARCH_TOOL = {
 export interface CoachSessionOptions {
   model: string;
   voice: string;
+  /** The session's composed instructions (scenario-instructions.ts); default: free coaching. */
+  instructions?: string;
 }
 
-export function coachRealtimeSession({ model, voice }: CoachSessionOptions): RealtimeSessionCreateRequest {
+export function coachRealtimeSession({ model, voice, instructions = COACH_INSTRUCTIONS }: CoachSessionOptions): RealtimeSessionCreateRequest {
   return {
     type: 'realtime',
     model,
-    instructions: COACH_INSTRUCTIONS,
+    instructions,
     output_modalities: ['audio'],
     tools: [WEB_SEARCH_TOOL],
     tool_choice: 'auto',

@@ -29,6 +29,8 @@ export interface ChatTurnDeps {
   upstream: Pick<FallbackUpstream, 'chatRound'>;
   search: SearchToolDeps;
   maxToolRounds: number;
+  /** The `developer` message: the session's composed instructions (coach-chat.ts `fallbackChatInstructions`). */
+  instructions?: string;
   /** The chat model, named in plain-words errors. */
   model: string;
   signal: AbortSignal;
@@ -53,7 +55,8 @@ const TOOLS = [WEB_SEARCH_CHAT_TOOL];
 
 /** Opens the first round (throws the mapped ApiError if it fails), then streams the turn's events. */
 export async function openChatTurn(deps: ChatTurnDeps, history: ChatMessage[]): Promise<AsyncGenerator<ChatEvent>> {
-  const messages: ChatCompletionMessageParam[] = [{ role: 'developer', content: FALLBACK_CHAT_INSTRUCTIONS }, ...history];
+  const instructions = deps.instructions ?? FALLBACK_CHAT_INSTRUCTIONS;
+  const messages: ChatCompletionMessageParam[] = [{ role: 'developer', content: instructions }, ...history];
   try {
     const first = await deps.upstream.chatRound({ messages, tools: TOOLS, toolChoice: 'auto', signal: deps.signal });
     return streamTurn(deps, messages, first);

@@ -3,7 +3,8 @@
  * only the holder of a live fallback session's signed token. The JWT proves what the server issued
  * (session id + mode); the session store proves the session is still live (ending it revokes the token
  * at once) and is still a fallback session. Every refusal is one of the doc's errors
- * (docs/fallback-and-demo.md).
+ * (docs/fallback-and-demo.md). The session's practice scenario is the token's `scenario` claim: the chat binds
+ * the scenario the server signed, whatever the request says.
  */
 import type { KeyObject } from 'node:crypto';
 import type { ApiRequest } from '../api/api-types';
@@ -39,7 +40,10 @@ export function fallbackAuthDecision(
     return { ok: false, error: new ApiError(404, 'session_not_found', 'This session has ended or expired. Start a new session.') };
   }
   if (session.mode !== 'fallback') return { ok: false, error: wrongMode() };
-  return { ok: true, session };
+  const bound: SessionRecord = { ...session };
+  delete bound.scenarioId;
+  if (verified.claims.scenarioId) bound.scenarioId = verified.claims.scenarioId;
+  return { ok: true, session: bound };
 }
 
 function wrongMode(): ApiError {
@@ -47,7 +51,10 @@ function wrongMode(): ApiError {
 }
 
 export interface FallbackAuth {
-  /** The live fallback session the request's token belongs to; throws the matching ApiError otherwise. */
+  /**
+   * The live fallback session the request's token belongs to, with the scenario its token names
+   * (`scenarioId`); throws the matching ApiError otherwise.
+   */
   authenticate(req: ApiRequest): Promise<SessionRecord>;
 }
 

@@ -5,6 +5,7 @@
  */
 import type { AppContext } from '../app-context';
 import type { ApiRequest, Handler, StreamedBody } from '../api/api-types';
+import { fallbackChatInstructions } from '../coach/coach-chat';
 import { ApiError, jsonResult } from '../http/api-error';
 import { readJsonBody } from '../http/json-body';
 import { shortId } from '../observability/logger';
@@ -56,6 +57,7 @@ const transcribe: Handler = async (req, app) => {
 const chat: Handler = async (req, app) => {
   const { session, upstream } = await admit(req, app, 'chat');
   const { messages } = await readJsonBody(req, chatBody, { limit: MAX_CHAT_BODY_BYTES });
+  const scenario = sessionScenario(app, session);
   const started = performance.now();
   const onFinished = (summary: ChatTurnSummary) => {
     app.metrics.chatTokens.inc({ kind: 'input' }, summary.usage.inputTokens);
@@ -64,6 +66,7 @@ const chat: Handler = async (req, app) => {
       {
         event: summary.outcome === 'cancelled' ? 'chatCancelled' : 'chatCompleted',
         sessionId: shortId(session.id),
+        ...(scenario ? { scenario: scenario.id } : {}),
         outcome: summary.outcome,
         rounds: summary.rounds,
         searchRounds: summary.searchRounds,
@@ -86,6 +89,7 @@ const chat: Handler = async (req, app) => {
         logger: app.logger,
         ip: req.ip,
       },
+      instructions: fallbackChatInstructions(scenario),
       maxToolRounds: app.config.chatMaxToolRounds,
       model: app.config.chatModel,
       signal: req.signal,
@@ -101,6 +105,19 @@ const chat: Handler = async (req, app) => {
     body: sseStream(events),
   };
 };
+
+/**
+ * The scenario the session's token names, from this instance's catalogue. One this instance does not know (a
+ * deploy that removed it while the session lived) leaves the coach in free coaching rather than failing the turn.
+ */
+function sessionScenario(app: AppContext, session: SessionRecord) {
+  if (!session.scenarioId) return undefined;
+  const scenario = app.scenarios.get(session.scenarioId);
+  if (!scenario) {
+    app.logger.warn({ event: 'scenarioUnavailable', scenario: session.scenarioId, sessionId: shortId(session.id) }, 'scenario not in this instance\'s catalogue: free coaching');
+  }
+  return scenario;
+}
 
 const speech: Handler = async (req, app) => {
   const { session, upstream } = await admit(req, app, 'speech');

@@ -18,7 +18,8 @@ export interface RealtimeSecret {
 
 export interface OpenAIUpstream {
   listModelIds(): Promise<string[]>;
-  mintRealtimeSecret(ttlSeconds: number): Promise<RealtimeSecret>;
+  /** `instructions`: the session's composed instructions (scenario-instructions.ts); default: free coaching. */
+  mintRealtimeSecret(ttlSeconds: number, options?: { instructions?: string }): Promise<RealtimeSecret>;
 }
 
 export interface UpstreamDeps {
@@ -43,11 +44,11 @@ export function createOpenAIUpstream(deps: UpstreamDeps): OpenAIUpstream {
         return ids;
       }),
 
-    mintRealtimeSecret: (ttlSeconds) =>
+    mintRealtimeSecret: (ttlSeconds, options = {}) =>
       guarded('client_secrets', async () => {
         const secret = await client.realtime.clientSecrets.create({
           expires_after: { anchor: 'created_at', seconds: ttlSeconds },
-          session: coachRealtimeSession({ model: deps.model, voice: deps.voice }),
+          session: coachRealtimeSession({ model: deps.model, voice: deps.voice, instructions: options.instructions }),
         });
         if (typeof secret.value !== 'string' || !secret.value) {
           throw new OpenAI.APIError(502, { message: 'client secret missing from response' }, undefined, undefined);

@@ -21,5 +21,5 @@ if (!config.redisUrl) {
       'the app answers searches itself at /api/voice-agent/responses-search.',
   );
 }
-const app = createAppContext(config);
+const app = exitOnConfigError(() => createAppContext(config));
 startHttpServer({ app, host: config.searchServerHost, port: config.searchServerPort, api: { surface: SEARCH_SERVER_API, owns: () => true } });

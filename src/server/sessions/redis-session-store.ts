@@ -72,6 +72,7 @@ export class RedisSessionStore implements SessionStore {
       capacity.maxPerIp,
       capacity.maxPerInstance,
       capacity.maxTotal,
+      record.scenarioId ?? '',
     );
     if (outcome === 'ok') return { ok: true };
     if (outcome === 'ip_quota' || outcome === 'instance_capacity' || outcome === 'global_capacity') {
@@ -149,5 +150,6 @@ function toRecord(hash: Record<string, string>): SessionRecord | null {
   const refreshCount = Number(hash.refreshCount);
   if (!id || !mode || !MODES.has(mode) || ip === undefined || !instanceId) return null;
   if (!Number.isFinite(createdAt) || !Number.isFinite(expiresAt) || !Number.isInteger(refreshCount)) return null;
-  return { id, mode: mode as SessionMode, ip, instanceId, createdAt, expiresAt, refreshCount };
+  const scenario = hash.scenarioId ? { scenarioId: hash.scenarioId } : {};
+  return { id, mode: mode as SessionMode, ip, instanceId, createdAt, expiresAt, refreshCount, ...scenario };
 }

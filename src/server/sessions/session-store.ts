@@ -4,7 +4,11 @@
  * instances), and a resilient wrapper that falls back to memory while Redis is away.
  */
 export type SessionMode = 'realtime' | 'fallback' | 'demo';
-export interface SessionRecord { id: string; mode: SessionMode; ip: string; instanceId: string; createdAt: number; expiresAt: number; refreshCount: number; } // times: epoch ms
+export interface SessionRecord {
+  id: string; mode: SessionMode; ip: string; instanceId: string; createdAt: number; expiresAt: number; refreshCount: number; // times: epoch ms
+  /** The practice scenario the session was minted for (absent: free coaching); kept for refreshes and mode switches. */
+  scenarioId?: string;
+}
 export interface SessionCapacity { maxPerIp: number; maxPerInstance: number; maxTotal: number; }
 export type RegisterResult = { ok: true } | { ok: false; reason: 'ip_quota' | 'instance_capacity' | 'global_capacity' };
 /** The record after the refresh, and its mode before it (differs only when a mode switch happened). */

@@ -1,10 +1,12 @@
 /**
  * Fallback and demo tokens: short-lived HS256 JWTs (jose) that only this server's own endpoints
  * accept. They are bound to one session id and one mode, so a demo token can never unlock the
- * fallback endpoints that spend the OpenAI key.
+ * fallback endpoints that spend the OpenAI key. A session minted for a practice scenario carries its id
+ * (claim `scenario`), so the fallback chat binds the scenario's instructions from the token itself.
  */
 import { createSecretKey, randomUUID, type KeyObject } from 'node:crypto';
 import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';
+import { SCENARIO_ID } from '../../content/scenario-schema';
 import type { SessionMode } from '../sessions/session-store';
 
 const ISSUER = 'executive-ai-coach';
@@ -16,6 +18,8 @@ export interface SignedTokenClaims {
   sessionId: string;
   mode: SignedMode;
   expiresAtMs: number;
+  /** The session's practice scenario (claim `scenario`); absent: free coaching. */
+  scenarioId?: string;
 }
 
 /** Import the HMAC key once: jose would otherwise import raw bytes on every sign (~40 µs per token). */
@@ -24,7 +28,7 @@ export function signingKey(secret: Uint8Array): KeyObject {
 }
 
 export async function signSessionToken(secret: Uint8Array | KeyObject, claims: SignedTokenClaims): Promise<string> {
-  return new SignJWT({ mode: claims.mode })
+  return new SignJWT({ mode: claims.mode, ...(claims.scenarioId ? { scenario: claims.scenarioId } : {}) })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setIssuer(ISSUER)
     .setAudience(AUDIENCE)
@@ -50,8 +54,13 @@ export async function verifySessionToken(
     if ((mode !== 'fallback' && mode !== 'demo') || typeof payload.sub !== 'string' || typeof payload.exp !== 'number') {
       return { ok: false, reason: 'invalid' };
     }
+    const scenario = payload.scenario;
+    if (scenario !== undefined && (typeof scenario !== 'string' || !SCENARIO_ID.test(scenario))) return { ok: false, reason: 'invalid' };
     if (expectedMode && mode !== expectedMode) return { ok: false, reason: 'wrong_mode' };
-    return { ok: true, claims: { sessionId: payload.sub, mode, expiresAtMs: payload.exp * 1000 } };
+    return {
+      ok: true,
+      claims: { sessionId: payload.sub, mode, expiresAtMs: payload.exp * 1000, ...(scenario ? { scenarioId: scenario } : {}) },
+    };
   } catch (error) {
     if (error instanceof joseErrors.JWTExpired) return { ok: false, reason: 'expired' };
     return { ok: false, reason: 'invalid' };

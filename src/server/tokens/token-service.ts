@@ -2,9 +2,12 @@
  * The Token Generation Flow (architecture): rate limit → API key check → tier detection → token,
  * plus session registration and its quotas. CORS runs before this, in middleware. Every refusal is an
  * `ApiError` with the status the architecture names; every success is counted and logged without the
- * token.
+ * token. A request may name a practice scenario: the server binds that scenario's instructions (realtime: at
+ * mint time; fallback/demo: as the signed token's `scenario` claim) and the session keeps it for refreshes.
  */
 import type { Config } from '../config';
+import type { Scenario, ScenarioCatalogue } from '../coach/scenario-catalogue';
+import { coachInstructions } from '../coach/scenario-instructions';
 import { ApiError } from '../http/api-error';
 import type { RateLimits } from '../limits/rate-limits';
 import type { Logger } from '../observability/logger';
@@ -19,6 +22,7 @@ import type { SessionMode, SessionRecord, SessionStore } from '../sessions/sessi
 import { signSessionToken, signingKey } from './signed-token';
 import { decideMode, type ModeDecision } from './mode-decision';
 import { capacityError, rateLimitError } from './limit-errors';
+import { createTokenScenarios } from './token-scenario';
 
 export interface TokenResponse {
   success: true;
@@ -29,6 +33,13 @@ export interface TokenResponse {
   warnings?: string[];
   /** Realtime mode: where the browser connects with the token (WebRTC `{url}/calls`, WebSocket `{url}?model=`). */
   realtime?: { url: string; model: string };
+  /** The practice scenario bound to the session (never its instructions). */
+  scenario?: { id: string; title: string };
+}
+
+export interface IssueTokenOptions {
+  /** A scenario id from the catalogue; absent: free coaching. */
+  scenarioId?: string;
 }
 
 export interface TokenServiceDeps {
@@ -52,6 +63,8 @@ export interface TokenServiceDeps {
   metrics: Metrics;
   logger: Logger;
   instanceId: string;
+  /** The practice scenarios a token request may name; absent: none (free coaching only). */
+  scenarios?: Pick<ScenarioCatalogue, 'get'>;
   now?: () => number;
 }
 
@@ -63,6 +76,9 @@ export function createTokenService(deps: TokenServiceDeps) {
 
   const realtimeTarget = (mode: SessionMode) =>
     mode === 'realtime' ? { realtime: { url: config.realtimeUrl, model: config.realtimeModel } } : {};
+  const scenarios = createTokenScenarios(deps.scenarios, logger);
+  const mintSecret = (scenario: Scenario | undefined) =>
+    deps.upstream!.mintRealtimeSecret(config.tokenTtlSeconds, { instructions: coachInstructions(scenario) });
 
   async function checkIpRate(ip: string, endpoint: string) {
     const decision = await limits.perIp(ip);
@@ -75,7 +91,7 @@ export function createTokenService(deps: TokenServiceDeps) {
     throw rateLimitError(decision.retryAfterSeconds, 'Too many token requests from your network. Please wait and try again.');
   }
 
-  async function register(ip: string, mode: SessionMode, expiresAt: number): Promise<SessionRecord> {
+  async function register(ip: string, mode: SessionMode, expiresAt: number, scenario: Scenario | undefined): Promise<SessionRecord> {
     const record: SessionRecord = {
       id: newSessionId(),
       mode,
@@ -84,6 +100,7 @@ export function createTokenService(deps: TokenServiceDeps) {
       createdAt: now(),
       expiresAt,
       refreshCount: 0,
+      ...(scenario ? { scenarioId: scenario.id } : {}),
     };
     const result = await store.register(
       record,
@@ -107,10 +124,11 @@ export function createTokenService(deps: TokenServiceDeps) {
       sessionId: record.id,
       mode: record.mode as 'fallback' | 'demo',
       expiresAtMs: record.expiresAt,
+      scenarioId: record.scenarioId,
     });
   }
 
-  /** tokenGenerationTime, tokensGenerated and the `tokenGenerated {mode, duration}` log line. */
+  /** tokenGenerationTime, tokensGenerated and the `tokenGenerated {mode, duration, scenario?}` log line. */
   function recordIssued(record: SessionRecord, startedAt: number, kind: 'new' | 'refresh' | 'switch') {
     const seconds = (performance.now() - startedAt) / 1000;
     metrics.tokenGenerationSeconds.observe({ mode: record.mode }, seconds);
@@ -123,13 +141,16 @@ export function createTokenService(deps: TokenServiceDeps) {
         kind,
         refreshCount: record.refreshCount,
         sessionId: shortId(record.id),
+        ...(record.scenarioId ? { scenario: record.scenarioId } : {}),
       },
       'tokenGenerated',
     );
   }
 
-  async function issueToken(ip: string): Promise<TokenResponse> {
+  async function issueToken(ip: string, options: IssueTokenOptions = {}): Promise<TokenResponse> {
     const started = performance.now();
+    // Checked first, like the body it came in: an unknown scenario spends no rate-limit budget.
+    const scenario = scenarios.requested(options.scenarioId);
     await checkIpRate(ip, 'token');
     let decision: ModeDecision = await decideMode({ config, tier: deps.tier });
 
@@ -145,11 +166,11 @@ export function createTokenService(deps: TokenServiceDeps) {
       );
     }
 
-    let record = await register(ip, decision.mode, now() + ttlMs);
+    let record = await register(ip, decision.mode, now() + ttlMs, scenario);
     let token: string;
     if (decision.mode === 'realtime') {
       try {
-        const secret = await deps.upstream!.mintRealtimeSecret(config.tokenTtlSeconds);
+        const secret = await mintSecret(scenario);
         token = secret.value;
         // The registry's expiry (set before minting) is never later than the secret's: report that one,
         // so a client refreshing "before expiresAt" is always inside the session's lifetime.
@@ -160,7 +181,7 @@ export function createTokenService(deps: TokenServiceDeps) {
         metrics.failedConnections.inc({ reason: `mint_${error.failure.kind}` });
         logger.warn({ event: 'connectionFailed', reason: error.failure.kind, clientInfo: { ip } }, 'connectionFailed');
         decision = await degradeAfterMintFailure(error, deps);
-        record = await register(ip, decision.mode, now() + ttlMs);
+        record = await register(ip, decision.mode, now() + ttlMs, scenario);
         token = await signedToken(record);
       }
     } else {
@@ -176,6 +197,7 @@ export function createTokenService(deps: TokenServiceDeps) {
       mode: record.mode,
       ...(decision.warnings.length ? { warnings: decision.warnings } : {}),
       ...realtimeTarget(record.mode),
+      ...scenarios.summary(scenario),
     };
   }
 
@@ -201,17 +223,18 @@ export function createTokenService(deps: TokenServiceDeps) {
       );
     }
     const record = result.record;
+    const scenario = scenarios.ofSession(record);
     let token: string;
     let expiresAt = record.expiresAt;
     if (record.mode === 'realtime') {
       try {
-        const secret = await deps.upstream!.mintRealtimeSecret(config.tokenTtlSeconds);
+        const secret = await mintSecret(scenario);
         token = secret.value;
         expiresAt = Math.min(expiresAt, secret.expiresAtMs);
       } catch (error) {
         if (!(error instanceof UpstreamCallError)) throw error;
         metrics.failedConnections.inc({ reason: `refresh_${error.failure.kind}` });
-        if (error.failure.kind === 'no_realtime_access') return degradeOnRefresh(record, error, started);
+        if (error.failure.kind === 'no_realtime_access') return degradeOnRefresh(record, scenario, error, started);
         throw new ApiError(503, 'upstream_unavailable', `${explainFailure(error.failure, config.realtimeModel)} Please try again shortly.`, {
           'Retry-After': '5',
         }, { retryAfter: 5 });
@@ -220,7 +243,8 @@ export function createTokenService(deps: TokenServiceDeps) {
       token = await signedToken(record);
     }
     recordIssued(record, started, result.previousMode === record.mode ? 'refresh' : 'switch');
-    return { success: true, token, expiresAt, sessionId: record.id, mode: record.mode, ...realtimeTarget(record.mode) };
+    const { id, mode } = record;
+    return { success: true, token, expiresAt, sessionId: id, mode, ...realtimeTarget(mode), ...scenarios.summary(scenario) };
   }
 
   /**
@@ -228,7 +252,7 @@ export function createTokenService(deps: TokenServiceDeps) {
    * continues in fallback mode (the client sees mode `fallback` and hands the conversation over). The switch
    * the server forces here goes through even when the refresh that found it was the client's last.
    */
-  async function degradeOnRefresh(record: SessionRecord, error: UpstreamCallError, started: number): Promise<TokenResponse> {
+  async function degradeOnRefresh(record: SessionRecord, scenario: Scenario | undefined, error: UpstreamCallError, started: number): Promise<TokenResponse> {
     await deps.tier?.remember('standard');
     const switched = await store.refresh(record.id, now() + ttlMs, config.tokenRefreshLimit + 1, now(), { from: 'realtime', to: 'fallback' });
     if (!switched.ok) throw sessionNotFound();
@@ -240,6 +264,7 @@ export function createTokenService(deps: TokenServiceDeps) {
       sessionId: switched.record.id,
       mode: switched.record.mode,
       warnings: [`${explainFailure(error.failure, config.realtimeModel)} Using chat and speech (fallback mode) instead of live voice.`],
+      ...scenarios.summary(scenario),
     };
   }
 

@@ -126,3 +126,13 @@ describe('configuration', () => {
     expect(error.message).not.toContain('sk-supersecret-value');
   });
 });
+
+describe('SCENARIOS_DIR', () => {
+  it('defaults to src/content/scenarios under the working directory; a relative path resolves against it', async () => {
+    const path = await import('node:path');
+    expect(loadConfig({}).scenariosDir).toBe(path.resolve(process.cwd(), 'src/content/scenarios'));
+    expect(loadConfig({ SCENARIOS_DIR: '' }).scenariosDir).toBe(path.resolve(process.cwd(), 'src/content/scenarios'));
+    expect(loadConfig({ SCENARIOS_DIR: 'tests/fixtures/scenarios' }).scenariosDir).toBe(path.resolve(process.cwd(), 'tests/fixtures/scenarios'));
+    expect(loadConfig({ SCENARIOS_DIR: '/srv/scenarios' }).scenariosDir).toBe('/srv/scenarios');
+  });
+});

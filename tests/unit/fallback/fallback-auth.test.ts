@@ -60,6 +60,18 @@ describe('fallback auth', () => {
     expect(await auth.authenticate(request(`Bearer ${token}`))).toEqual(record);
   });
 
+  it('binds the scenario the token names (claim `scenario`), not what the stored record says', async () => {
+    const sessions = new MemorySessionStore({ sweepIntervalMs: 0 });
+    const now = Date.now();
+    const record: SessionRecord = { id: newSessionId(), mode: 'fallback', ip: '127.0.0.1', instanceId: 'i', createdAt: now, expiresAt: now + 60_000, refreshCount: 0, scenarioId: 'stored-scenario' };
+    await sessions.register(record, ROOMY);
+    const auth = createFallbackAuth({ config: { sessionSecret: secret }, sessions });
+    const withClaim = await signSessionToken(key, { sessionId: record.id, mode: 'fallback', expiresAtMs: record.expiresAt, scenarioId: 'pitch-ai-strategy-to-the-board' });
+    expect(await auth.authenticate(request(`Bearer ${withClaim}`))).toEqual({ ...record, scenarioId: 'pitch-ai-strategy-to-the-board' });
+    const without = await signSessionToken(key, { sessionId: record.id, mode: 'fallback', expiresAtMs: record.expiresAt });
+    expect(await auth.authenticate(request(`Bearer ${without}`))).not.toHaveProperty('scenarioId');
+  });
+
   it('401 token_missing (with a Bearer challenge) without an Authorization header', async () => {
     const { auth } = await setup('fallback');
     const e = await refusal(auth.authenticate(request()));

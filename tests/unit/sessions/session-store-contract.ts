@@ -47,6 +47,23 @@ export function sessionStoreContract(name: string, factory: () => Promise<StoreU
       expect(await store.get(newSessionId(), t0)).toBeNull();
     });
 
+    it('keeps a session\'s scenario through get, refresh, a mode switch, keepAlive and end; none stays none', async () => {
+      const record = make({ mode: 'realtime', scenarioId: 'pitch-ai-strategy-to-the-board' });
+      const free = make();
+      await store.register(record, ROOMY, t0);
+      await store.register(free, ROOMY, t0);
+      expect(await store.get(record.id, t0)).toEqual(record);
+      const refreshed = await store.refresh(record.id, t0 + 120_000, 5, t0 + 1_000, { from: 'realtime', to: 'fallback' });
+      expect(refreshed.ok && refreshed.record.scenarioId).toBe('pitch-ai-strategy-to-the-board');
+      expect((await store.keepAlive(record.id, t0 + 130_000, t0 + 2_000))?.scenarioId).toBe('pitch-ai-strategy-to-the-board');
+      expect((await store.end(record.id, t0 + 3_000))?.scenarioId).toBe('pitch-ai-strategy-to-the-board');
+      const plain = await store.get(free.id, t0);
+      expect(plain).toEqual(free);
+      expect(plain).not.toHaveProperty('scenarioId');
+      const plainRefreshed = await store.refresh(free.id, t0 + 120_000, 5, t0 + 1_000);
+      expect(plainRefreshed.ok && plainRefreshed.record).not.toHaveProperty('scenarioId');
+    });
+
     it('refresh bumps refreshCount and moves expiresAt', async () => {
       const record = make();
       await store.register(record, ROOMY, t0);
