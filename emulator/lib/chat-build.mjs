@@ -1,6 +1,7 @@
 // Deterministic behaviour of POST /v1/chat/completions: decide between a web_search tool call, an answer
 // built from a tool result, and a scripted coaching reply; build the chat.completion object.
 import { alnum } from './ids.mjs';
+import { structuredContent } from './chat-structured.mjs';
 
 /** The search rule: the last user message asks to check, look up, search or find out something. */
 export const SEARCH_RULE = /\b(check|checking|look(?:s|ing)?\s+(?:it\s+|that\s+|this\s+|them\s+)?up|search(?:es|ing)?|find\s+out|latest)\b|\bwhat\s+(?:does|do)\s+.+?\s+require\b/i;
@@ -140,7 +141,7 @@ export function buildCompletion(body, o) {
     finish = 'tool_calls';
     completion = tokens(plan.name + plan.arguments) + 2;
   } else {
-    let text = plan.text;
+    let text = structuredContent(body) ?? plan.text;
     finish = 'stop';
     completion = tokens(text);
     if (completion > limit) {

@@ -2,6 +2,7 @@
 // first failure wins. Field errors use OpenAI's bracket paths (`messages[1].content`); the two message-order
 // errors use the `messages.[i].role` form OpenAI is seen to send for them.
 import { apiError, emptyString, invalidType, missingParam, modelNotFound } from './errors.mjs';
+import { validateResponseFormat } from './chat-structured.mjs';
 import { CATALOG } from './models.mjs';
 import { first, isObj, num, obj, oneOf, str, unknownKeys } from './validate.mjs';
 
@@ -146,8 +147,8 @@ function options(b) {
     () => opt(b.stop, () => (typeof b.stop === 'string' ? null : each(b.stop, 'stop', str))),
     () => opt(b.metadata, () => obj(b.metadata, 'metadata') ?? first(Object.entries(b.metadata).map(([k, v]) => () => str(v, `metadata.${k}`)))),
     () => opt(b.logit_bias, () => obj(b.logit_bias, 'logit_bias')),
-    // Structured outputs and audio output are not emulated: only plain text can be asked for.
-    () => opt(b.response_format, () => obj(b.response_format, 'response_format') ?? oneOf(b.response_format.type, 'response_format.type', ['text'])),
+    // Structured outputs (`json_object`, `json_schema`, see chat-structured.mjs); audio output is not emulated.
+    () => opt(b.response_format, () => validateResponseFormat(b.response_format, b.messages)),
     () => opt(b.modalities, () => each(b.modalities, 'modalities', (x, p) => oneOf(x, p, ['text']))),
     () => opt(b.reasoning_effort, () => oneOf(b.reasoning_effort, 'reasoning_effort', ['none', 'minimal', 'low', 'medium', 'high', 'xhigh'])),
     () => opt(b.verbosity, () => oneOf(b.verbosity, 'verbosity', ['low', 'medium', 'high'])),

@@ -84,7 +84,8 @@ describe('POST /v1/chat/completions', () => {
     ['temperature 2.5', { model: MODEL, messages: [user('a')], temperature: 2.5 }, 'temperature', 'decimal_above_max_value'],
     ['max_completion_tokens 0', { model: MODEL, messages: [user('a')], max_completion_tokens: 0 }, 'max_completion_tokens', 'integer_below_min_value'],
     ['stream as a string', { model: MODEL, messages: [user('a')], stream: 'yes' }, 'stream', 'invalid_type'],
-    ['json response_format', { model: MODEL, messages: [user('a')], response_format: { type: 'json_object' } }, 'response_format.type', 'invalid_value'],
+    ['json_object without the word "json" in the messages', { model: MODEL, messages: [user('a')], response_format: { type: 'json_object' } }, 'messages', null],
+    ['an unknown response_format type', { model: MODEL, messages: [user('a')], response_format: { type: 'xml' } }, 'response_format.type', 'invalid_value'],
   ])('400 for %s', async (_name, body, param, code) => {
     const r = await post(body);
     expect(r.status).toBe(400);

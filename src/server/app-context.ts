@@ -26,6 +26,7 @@ import { createConfiguredSearchService } from './search/create-search-service';
 import type { SearchService } from './search/search-service';
 import type { SessionStore } from './sessions/session-store';
 import { createTelemetryService, type TelemetryService } from './telemetry/telemetry-service';
+import { createGradingService, createGradingUpstream, type GradingService } from './grading/grading-service';
 
 export interface AppContext {
   config: Config;
@@ -35,6 +36,8 @@ export interface AppContext {
   health: HealthService;
   search: SearchService;
   telemetry: TelemetryService;
+  /** Post-session scorecards (model grader, or the heuristic one for demo sessions). */
+  grading: GradingService;
   /** The practice scenarios a session can be bound to (read once at startup). */
   scenarios: ScenarioCatalogue;
   /** Fallback mode's token check and OpenAI calls (no upstream without a key). */
@@ -114,6 +117,12 @@ export function createAppContext(config: Config): AppContext {
   const sharedStateHealthy = redis ? () => redisIsReady(redis) && !store.isDegraded() : undefined;
   const search = createConfiguredSearchService({ config, redis, limits, metrics, logger });
   const telemetry = createTelemetryService({ config, store, limits, metrics, logger });
+  const grading = createGradingService(
+    { sessions: store, scenarios, limits, metrics, logger, config },
+    config.openaiApiKey
+      ? createGradingUpstream({ apiKey: config.openaiApiKey, baseUrl: config.openaiBaseUrl, timeoutMs: config.upstreamTimeoutMs, model: config.graderModel, guard })
+      : undefined,
+  );
   const health = createHealthService({ apiKeyConfigured: Boolean(config.openaiApiKey), tier, sharedStateHealthy });
 
   metrics.setActiveCountsSource(() => store.activeCounts(instanceId));
@@ -151,6 +160,7 @@ export function createAppContext(config: Config): AppContext {
     health,
     search,
     telemetry,
+    grading,
     scenarios,
     fallback,
     sessions: store,

@@ -119,6 +119,10 @@ const envSchema = z
     CHAT_MAX_TOOL_ROUNDS: int(1, 5, 3),
     FALLBACK_RATE_LIMIT_PER_SESSION_PER_MINUTE: int(1, 1_000_000, 60),
     FALLBACK_RATE_LIMIT_PER_IP_PER_MINUTE: int(1, 1_000_000, 180),
+    // Post-session scorecards (POST /api/voice-agent/grade): the grading model and its budgets.
+    OPENAI_GRADER_MODEL: modelId('gpt-5.4'),
+    GRADE_RATE_LIMIT_PER_SESSION_PER_MINUTE: int(1, 1_000_000, 3),
+    GRADE_RATE_LIMIT_PER_IP_PER_MINUTE: int(1, 1_000_000, 20),
     SEARCH_CACHE_SECONDS: int(0, 86_400, 600),
     SEARCH_TIMEOUT_MS: int(100, 60_000, 8_000),
     SEARCH_RATE_LIMIT_PER_SESSION_PER_MINUTE: int(1, 1_000_000, 10),
@@ -197,6 +201,10 @@ export interface Config {
   chatMaxToolRounds: number;
   fallbackRateLimitPerSessionPerMinute: number;
   fallbackRateLimitPerIpPerMinute: number;
+  /** Model of the post-session grading call (Chat Completions, structured output). */
+  graderModel: string;
+  gradeRateLimitPerSessionPerMinute: number;
+  gradeRateLimitPerIpPerMinute: number;
   searchCacheSeconds: number;
   searchTimeoutMs: number;
   searchRateLimitPerSessionPerMinute: number;
@@ -268,6 +276,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     chatMaxToolRounds: e.CHAT_MAX_TOOL_ROUNDS,
     fallbackRateLimitPerSessionPerMinute: e.FALLBACK_RATE_LIMIT_PER_SESSION_PER_MINUTE,
     fallbackRateLimitPerIpPerMinute: e.FALLBACK_RATE_LIMIT_PER_IP_PER_MINUTE,
+    graderModel: e.OPENAI_GRADER_MODEL,
+    gradeRateLimitPerSessionPerMinute: e.GRADE_RATE_LIMIT_PER_SESSION_PER_MINUTE,
+    gradeRateLimitPerIpPerMinute: e.GRADE_RATE_LIMIT_PER_IP_PER_MINUTE,
     searchCacheSeconds: e.SEARCH_CACHE_SECONDS,
     searchTimeoutMs: e.SEARCH_TIMEOUT_MS,
     searchRateLimitPerSessionPerMinute: e.SEARCH_RATE_LIMIT_PER_SESSION_PER_MINUTE,

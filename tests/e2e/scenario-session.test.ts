@@ -1,9 +1,9 @@
 /**
  * From a scenario's brief into a session, in Chromium against the built server and the OpenAI emulator:
- * "Start this scenario" opens /coach for that scenario, the page says what is being practised, and the
- * session the page starts is minted with the scenario's role-play bound on the server — while nothing the
- * browser receives contains the coach's instructions. An unknown scenario id is a free coaching session,
- * said plainly.
+ * "Start this scenario" opens /coach for that scenario, the page says what is being practised, the
+ * session the page starts is minted with the scenario's role-play bound on the server, and the counterpart
+ * speaks first — while nothing the browser receives contains the coach's instructions. An unknown scenario
+ * id is a free coaching session, said plainly.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAppServer, type AppServer } from '../helpers/app-server';
@@ -54,6 +54,13 @@ describe.skipIf(!haveChromium)(`a scenario session in Chromium${chromiumSkipNote
     expect(instructions).toMatch(/CFO/);
     // The rubric is for grading, not for the coach.
     expect(instructions).not.toMatch(/weight/i);
+
+    // The counterpart opens the conversation (the microphone is silent: nobody else spoke).
+    await page.getByTestId('voice-start').click();
+    await page.locator('[data-testid="voice-status"][data-status="connected"]').waitFor({ timeout: 20_000 });
+    await page.locator('[data-testid="voice-turn"][data-role="assistant"]').first().waitFor({ timeout: 20_000 });
+    expect(await page.locator('[data-testid="voice-turn"][data-role="user"]').count()).toBe(0);
+    await page.getByTestId('voice-hangup').click();
 
     // Nothing the browser received carries the instruction text (only the scenario's id and title).
     await page.waitForTimeout(500);

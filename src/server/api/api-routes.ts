@@ -8,6 +8,7 @@ import { SCENARIO_ID } from '../../content/scenario-schema';
 import { ApiError, errorResult, jsonResult } from '../http/api-error';
 import { readJsonBody } from '../http/json-body';
 import { FALLBACK_ROUTES } from '../fallback/fallback-routes';
+import { gradeBody, MAX_GRADE_BODY_BYTES } from '../grading/grade-body';
 import { isWellFormedSessionId } from '../sessions/session-id';
 import { telemetryBody } from '../telemetry/telemetry-schema';
 import type { Handler, RouteMethods } from './api-types';
@@ -99,6 +100,15 @@ export const responsesSearch: Handler = async (req, app) => {
   return jsonResult(await app.search.search(query, { libraryOnly: session.mode === 'demo' }));
 };
 
+/**
+ * The post-session scorecard: requested just before the session is ended, so only a live session may ask
+ * (404 otherwise). The rubric and the grading prompt stay on the server (grading/grading-service.ts).
+ */
+const grade: Handler = async (req, app) => {
+  const body = await readJsonBody(req, gradeBody, { limit: MAX_GRADE_BODY_BYTES });
+  return jsonResult(await app.grading.grade(body, { ip: req.ip, signal: req.signal }));
+};
+
 // Client figures + heartbeat (see telemetry/telemetry-service.ts); navigator.sendBeacon may carry it on unload.
 const telemetry: Handler = async (req, app) => {
   const body = await readJsonBody(req, telemetryBody);
@@ -134,6 +144,7 @@ export const API_ROUTES: Readonly<Record<string, RouteMethods>> = {
   '/api/voice-agent/health': { GET: health, HEAD: health },
   '/api/voice-agent/responses-search': { POST: responsesSearch },
   '/api/voice-agent/telemetry': { POST: telemetry },
+  '/api/voice-agent/grade': { POST: grade },
   ...FALLBACK_ROUTES,
   '/metrics': { GET: metrics },
 };

@@ -19,6 +19,8 @@ export interface RateLimits {
   telemetryPerSession(sessionId: string): Promise<LimitDecision>; // TELEMETRY_RATE_LIMIT_PER_SESSION_PER_MINUTE, shared
   fallbackPerSession(sessionId: string): Promise<LimitDecision>; // FALLBACK_RATE_LIMIT_PER_SESSION_PER_MINUTE (transcribe+chat+speech), shared
   fallbackPerIp(ip: string): Promise<LimitDecision>; // FALLBACK_RATE_LIMIT_PER_IP_PER_MINUTE, shared
+  gradePerSession(sessionId: string): Promise<LimitDecision>; // GRADE_RATE_LIMIT_PER_SESSION_PER_MINUTE (scorecards), shared
+  gradePerIp(ip: string): Promise<LimitDecision>; // GRADE_RATE_LIMIT_PER_IP_PER_MINUTE, shared
 }
 
 export type RateLimitsConfig = Pick<Config, 'rateLimitPerIpPerMinute' | 'maxTokensPerMinute' | 'apiRateLimitPerMinute'> &
@@ -30,6 +32,8 @@ export type RateLimitsConfig = Pick<Config, 'rateLimitPerIpPerMinute' | 'maxToke
       | 'telemetryRateLimitPerSessionPerMinute'
       | 'fallbackRateLimitPerSessionPerMinute'
       | 'fallbackRateLimitPerIpPerMinute'
+      | 'gradeRateLimitPerSessionPerMinute'
+      | 'gradeRateLimitPerIpPerMinute'
     >
   >;
 
@@ -51,8 +55,12 @@ export function createRateLimits(config: RateLimitsConfig, redis?: Redis, logger
   const telemetry = guarded('telemetryPerSession', sharedLimiter('va:rl:tel', config.telemetryRateLimitPerSessionPerMinute ?? 30, redis), logger);
   const fallbackSession = guarded('fallbackPerSession', sharedLimiter('va:rl:fs', config.fallbackRateLimitPerSessionPerMinute ?? 60, redis), logger);
   const fallbackIp = guarded('fallbackPerIp', sharedLimiter('va:rl:fi', config.fallbackRateLimitPerIpPerMinute ?? 180, redis), logger);
+  const gradeSession = guarded('gradePerSession', sharedLimiter('va:rl:gs', config.gradeRateLimitPerSessionPerMinute ?? 3, redis), logger);
+  const gradeIp = guarded('gradePerIp', sharedLimiter('va:rl:gi', config.gradeRateLimitPerIpPerMinute ?? 20, redis), logger);
   return {
     perIp: (ip) => perIp(ip),
+    gradePerSession: (sessionId) => gradeSession(sessionId),
+    gradePerIp: (ip) => gradeIp(ip),
     fallbackPerSession: (sessionId) => fallbackSession(sessionId),
     fallbackPerIp: (ip) => fallbackIp(ip),
     telemetryPerSession: (sessionId) => telemetry(sessionId),

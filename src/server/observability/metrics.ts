@@ -152,6 +152,12 @@ export function createMetrics() {
     labelNames: ['kind'] as const,
     registers: [registry],
   });
+  const gradings = new Counter({
+    name: 'voice_agent_gradings_total',
+    help: 'Post-session scorecards (POST /api/voice-agent/grade), by grader (model or heuristic) and outcome (ok, invalid_answer, upstream_error, cancelled).',
+    labelNames: ['grader', 'outcome'] as const,
+    registers: [registry],
+  });
 
   let activeSource: ActiveCountsSource | undefined;
   const activeConnections = new Gauge({
@@ -196,6 +202,7 @@ export function createMetrics() {
     transcribedAudioSeconds,
     synthesizedCharacters,
     chatTokens,
+    gradings,
     /** Wires the active-connections gauge to the session registry (read at scrape time). */
     setActiveCountsSource(source: ActiveCountsSource) {
       activeSource = source;

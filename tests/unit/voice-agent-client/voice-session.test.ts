@@ -141,6 +141,23 @@ afterEach(() => {
   vi.unstubAllGlobals();
 });
 
+describe('VoiceSession opening', () => {
+  it('lets the counterpart speak first in a practice scenario (one response.create on connecting)', async () => {
+    const { session, created, tokens } = setup([{ outcome: 'ok' }]);
+    tokens.acquire.mockImplementation(async () => ok({ ...credential(1), scenario: { id: 'defend-ai-budget-to-the-cfo', title: 'Defend your AI budget' } }));
+    session.start();
+    await settle();
+    expect(created[0]!.sent.map((e) => e.type)).toEqual(['response.create']);
+  });
+
+  it('waits for the user in free coaching', async () => {
+    const { session, created } = setup([{ outcome: 'ok' }]);
+    session.start();
+    await settle();
+    expect(created[0]!.sent).toEqual([]);
+  });
+});
+
 describe('VoiceSession recovery', () => {
   it('waits out a rate limit on the first connect, then shows the new attempt and connects', async () => {
     const limited = new TransportError('rate_limited', 'OpenAI is rate-limiting voice sessions right now.', 429, 2);

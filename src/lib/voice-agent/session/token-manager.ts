@@ -19,6 +19,8 @@ export interface Credential {
   mode: TokenResponse['mode'];
   warnings: string[];
   realtime?: TokenResponse['realtime'];
+  /** The practice scenario the session is for (id and title only). */
+  scenario?: TokenResponse['scenario'];
   /** Expiry on the client's clock (server time corrected by the estimated skew). */
   expiresAtLocal: number;
 }
@@ -59,6 +61,7 @@ export function createTokenManager({ scenarioId, now = Date.now }: TokenManagerO
     mode: data.mode,
     warnings: data.warnings ?? [],
     ...(data.realtime ? { realtime: data.realtime } : {}),
+    ...(data.scenario ? { scenario: data.scenario } : {}),
     expiresAtLocal: data.expiresAt - skewMs,
   });
 

@@ -9,7 +9,7 @@
  */
 import type { SearchClient } from '../api/search-client';
 import type { TelemetryClient } from '../api/telemetry-client';
-import { newItemId, userTextItem, type ClientEvent } from '../realtime/client-events';
+import { newItemId, responseCreate, userTextItem, type ClientEvent } from '../realtime/client-events';
 import { isKnownServerEvent, type RealtimeInput } from '../realtime/realtime-events';
 import { createResponseTracker, planInterrupt } from '../realtime/response-tracker';
 import { createToolRunner, type ToolNotice } from '../realtime/tool-runner';
@@ -123,10 +123,14 @@ export class VoiceConversation {
   }
 
   /** A new connection: forget the old server session's responses; replay the conversation so far. */
-  startNewConnection({ replay }: { replay: boolean }): ClientEvent[] {
+  /**
+   * Events for a new connection: the conversation so far (`replay`), or, for a practice scenario's first
+   * connection (`open`), a `response.create` so the counterpart speaks first, as it would in the room.
+   */
+  startNewConnection({ replay, open = false }: { replay: boolean; open?: boolean }): ClientEvent[] {
     this.tracker.reset();
     this.setCoachSpeaking(false);
-    if (!replay) return [];
+    if (!replay) return open && this.transcript.turns.length === 0 ? [responseCreate()] : [];
     const { events, itemIds } = replayEvents(this.transcript.turns);
     this.replayedIds = itemIds;
     return events;

@@ -243,7 +243,7 @@ export class VoiceSession extends SnapshotStore<VoiceSnapshot> implements VoiceC
       return this.recovery.connectionFailed(outcome.error, phase);
     }
     const previous = this.transport;
-    const replay = this.conversation.startNewConnection({ replay: phase !== 'connecting' });
+    const replay = this.conversation.startNewConnection({ replay: phase !== 'connecting', open: Boolean(outcome.credential.scenario) });
     this.attach(outcome.transport);
     for (const event of replay) this.send(event);
     this.deps.telemetry.record({ type: 'connected', transport: outcome.transport.kind, connectMs: outcome.connectMs, attempt: this.recovery.attempts });
