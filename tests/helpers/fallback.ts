@@ -4,6 +4,7 @@
  */
 import { createParser } from 'eventsource-parser';
 import type { AppServer } from './app-server';
+import { pcmWav } from './speech-wav';
 
 export const TEST_SESSION_SECRET = 'fallback-tests-secret-0123456789abcdef';
 
@@ -53,23 +54,9 @@ export function postAudio(
 
 /** A 16-bit mono PCM WAV: a 440 Hz tone (loud enough not to count as silence) or digital silence. */
 export function wav(seconds: number, { rate = 16_000, silent = false }: { rate?: number; silent?: boolean } = {}): Buffer {
-  const samples = Math.round(seconds * rate);
-  const data = Buffer.alloc(samples * 2);
-  if (!silent) for (let i = 0; i < samples; i++) data.writeInt16LE(Math.round(8000 * Math.sin((2 * Math.PI * 440 * i) / rate)), i * 2);
-  const header = Buffer.alloc(44);
-  header.write('RIFF', 0, 'ascii');
-  header.writeUInt32LE(36 + data.length, 4);
-  header.write('WAVEfmt ', 8, 'ascii');
-  header.writeUInt32LE(16, 16);
-  header.writeUInt16LE(1, 20);
-  header.writeUInt16LE(1, 22);
-  header.writeUInt32LE(rate, 24);
-  header.writeUInt32LE(rate * 2, 28);
-  header.writeUInt16LE(2, 32);
-  header.writeUInt16LE(16, 34);
-  header.write('data', 36, 'ascii');
-  header.writeUInt32LE(data.length, 40);
-  return Buffer.concat([header, data]);
+  const samples = new Int16Array(Math.round(seconds * rate));
+  if (!silent) for (let i = 0; i < samples.length; i++) samples[i] = Math.round(8000 * Math.sin((2 * Math.PI * 440 * i) / rate));
+  return pcmWav(samples, rate);
 }
 
 export interface SseMessage {

@@ -29,7 +29,7 @@ export function speechWav(phrase: string, { leadSeconds = 0.6, tailSeconds = 2.5
   execFileSync(ESPEAK, ['-v', 'en-us', '-s', '150', '-a', '180', '-w', raw, phrase]);
   const speech = resample(readPcm16(readFileSync(raw)));
   const silence = (seconds: number) => new Int16Array(Math.round(seconds * RATE));
-  writeFileSync(out, wav(concat([silence(leadSeconds), speech, silence(tailSeconds)])));
+  writeFileSync(out, pcmWav(concat([silence(leadSeconds), speech, silence(tailSeconds)])));
   return out;
 }
 
@@ -38,7 +38,7 @@ export function silentWav(): string {
   const dir = join(tmpdir(), 'voice-coach-test-audio');
   mkdirSync(dir, { recursive: true });
   const out = join(dir, 'silence-10s.wav');
-  if (!existsSync(out)) writeFileSync(out, wav(new Int16Array(RATE * 10)));
+  if (!existsSync(out)) writeFileSync(out, pcmWav(new Int16Array(RATE * 10)));
   return out;
 }
 
@@ -94,7 +94,8 @@ function concat(parts: Int16Array[]): Int16Array {
   return out;
 }
 
-function wav(samples: Int16Array): Buffer {
+/** 16-bit mono PCM as a WAV file. */
+export function pcmWav(samples: Int16Array, rate: number = RATE): Buffer {
   const header = Buffer.alloc(44);
   header.write('RIFF', 0, 'ascii');
   header.writeUInt32LE(36 + samples.byteLength, 4);
@@ -102,8 +103,8 @@ function wav(samples: Int16Array): Buffer {
   header.writeUInt32LE(16, 16);
   header.writeUInt16LE(1, 20);
   header.writeUInt16LE(1, 22);
-  header.writeUInt32LE(RATE, 24);
-  header.writeUInt32LE(RATE * 2, 28);
+  header.writeUInt32LE(rate, 24);
+  header.writeUInt32LE(rate * 2, 28);
   header.writeUInt16LE(2, 32);
   header.writeUInt16LE(16, 34);
   header.write('data', 36, 'ascii');

@@ -41,6 +41,30 @@ export interface FallbackUpstreamDeps {
   guard: UpstreamGuard;
 }
 
+/**
+ * Passes a streamed upstream body through, timing the call to its end: a failure mid-stream is classified
+ * like one before it, and a stream stopped early (the consumer returned) is released with `release` and
+ * recorded as a cancelled call. The SDK ends a stream quietly when its signal aborts: that is a cancelled
+ * call too, not a reply.
+ */
+async function* timedStream<T>(call: UpstreamCall, signal: AbortSignal, source: AsyncIterable<T>, release: () => void): AsyncIterable<T> {
+  let finished = false;
+  try {
+    for await (const item of source) yield item;
+    if (signal.aborted) throw new OpenAI.APIUserAbortError();
+    finished = true;
+    call.succeeded();
+  } catch (error) {
+    finished = true;
+    throw call.failed(error, signal);
+  } finally {
+    if (!finished) {
+      release();
+      call.failed(new OpenAI.APIUserAbortError());
+    }
+  }
+}
+
 export function createFallbackUpstream(deps: FallbackUpstreamDeps): FallbackUpstream {
   const { config, guard } = deps;
   // The timeout bounds the wait for OpenAI's answer (headers); a streamed body may then run longer.
@@ -72,25 +96,8 @@ export function createFallbackUpstream(deps: FallbackUpstreamDeps): FallbackUpst
           { signal },
         ),
       );
-      return (async function* () {
-        let finished = false;
-        try {
-          for await (const chunk of stream) yield chunk;
-          // The SDK ends a stream quietly when its signal aborts: that is a cancelled call, not a reply.
-          if (signal.aborted) throw new OpenAI.APIUserAbortError();
-          finished = true;
-          call.succeeded();
-        } catch (error) {
-          finished = true;
-          throw call.failed(error, signal);
-        } finally {
-          // Stopped early (the client left): close the upstream connection and record a cancelled call.
-          if (!finished) {
-            stream.controller.abort();
-            call.failed(new OpenAI.APIUserAbortError());
-          }
-        }
-      })();
+      // Stopped early (the client left): close the upstream connection.
+      return timedStream(call, signal, stream, () => stream.controller.abort());
     },
 
     async speech(text, signal) {
@@ -99,29 +106,16 @@ export function createFallbackUpstream(deps: FallbackUpstreamDeps): FallbackUpst
       );
       const body = response.body;
       if (!body) throw call.failed(new OpenAI.APIError(502, { message: 'speech response had no body' }, undefined, undefined));
-      return (async function* () {
-        const reader = body.getReader();
-        let finished = false;
-        try {
-          for (;;) {
-            const { done, value } = await reader.read();
-            if (done) break;
-            if (value.byteLength) yield value;
-          }
-          if (signal.aborted) throw new OpenAI.APIUserAbortError();
-          finished = true;
-          call.succeeded();
-        } catch (error) {
-          finished = true;
-          throw call.failed(error, signal);
-        } finally {
-          // Stopped early (the client left): release the upstream body and record a cancelled call.
-          if (!finished) {
-            void reader.cancel().catch(() => {});
-            call.failed(new OpenAI.APIUserAbortError());
-          }
+      const reader = body.getReader();
+      const chunks = (async function* () {
+        for (;;) {
+          const { done, value } = await reader.read();
+          if (done) return;
+          if (value.byteLength) yield value;
         }
       })();
+      // Stopped early (the client left): release the upstream body.
+      return timedStream(call, signal, chunks, () => void reader.cancel().catch(() => {}));
     },
 
     transcribe({ audio, filename, mimeType, language, signal }) {
