@@ -17,6 +17,12 @@ export interface TranscriptTurn {
   readonly text: string;
   readonly status: TurnStatus;
   readonly source: TurnSource;
+  /**
+   * How long the turn was spoken, in ms (voice turns, once known): for the user, from speech start to
+   * speech stop as the engine detected it; for the coach, the audio the user heard. Absent for typed
+   * turns and while unknown. Feeds the live delivery signals (pace, talk ratio, longest monologue).
+   */
+  readonly durationMs?: number;
 }
 
 export interface TranscriptState {

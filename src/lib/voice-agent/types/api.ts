@@ -107,3 +107,52 @@ export interface ResponseMeta {
 
 /** Every client function returns a value; none throws. */
 export type ApiResult<T> = { ok: true; data: T; meta: ResponseMeta } | { ok: false; error: ApiFailure };
+
+/** One rubric criterion of a scorecard: its score 1–5 and the user's own words as evidence. */
+export interface ScorecardCriterion {
+  id: string;
+  criterion: string;
+  /** Whole-number weight; a rubric's weights add up to 100. */
+  weight: number;
+  score: number;
+  /** Quotes copied word for word from what the user said (never the coach's words). */
+  evidence: string[];
+  comment: string;
+}
+
+/**
+ * `POST /api/voice-agent/grade` success body (docs/scorecards.md): the session graded against its scenario's
+ * rubric. `overall` is 0–100, computed on the server from the weights. `next.articles` are knowledge-base
+ * slugs (`/library/<slug>`), `next.scenario` a scenario id (`/scenarios/<id>`).
+ */
+export interface Scorecard {
+  scenario: { id: string; title: string };
+  overall: number;
+  criteria: ScorecardCriterion[];
+  strengths: string[];
+  improvements: string[];
+  next: { articles: string[]; scenario?: string };
+  /** `heuristic`: the transparent rule-based grader (demo sessions); its `notes` say so. */
+  grader: 'model' | 'heuristic';
+  notes: string[];
+  /**
+   * A short summary of this session for the coach to pick up from next time (only with the user's consent).
+   * `summary` is shown to the user; `token` is the server-signed form the next token request carries
+   * (`recap`), so the browser never supplies instruction text. Absent when the server cannot sign one.
+   */
+  recap?: SessionRecap;
+}
+
+export interface SessionRecap {
+  /** Plain words, ≤ 600 characters: what the coach will be told. */
+  summary: string;
+  /** Opaque, server-signed (scenario-bound, expires); not a credential. */
+  token: string;
+}
+
+/** The body of `POST /api/voice-agent/grade`. */
+export interface GradeRequest {
+  sessionId: string;
+  scenarioId?: string;
+  transcript: { role: 'user' | 'assistant'; text: string; status?: string }[];
+}
