@@ -24,6 +24,9 @@ export const COACHING_LINES = [
 
 export const TOOL_FOLLOW_UP = 'Shall we turn that into one concrete step for your team?';
 
+/** An opening line the instructions spell out: `… by saying: "<line>"` (also `say "<line>"`), straight quotes. */
+export const OPENING_RULE = /\bsay(?:ing)?:?\s*"([^"\n]{1,600})"/i;
+
 /** FNV-1a 32-bit. @param {string} s */
 export function hash(s) {
   let h = 0x811c9dc5;
@@ -48,6 +51,17 @@ export function coachingReply(userText) {
   const count = 2 + (h % 3);
   const start = (h >>> 8) % COACHING_LINES.length;
   return Array.from({ length: count }, (_, i) => COACHING_LINES[(start + i) % COACHING_LINES.length]).join(' ');
+}
+
+/**
+ * The reply that opens a conversation with no user message (only system/developer, maybe assistant, messages):
+ * the first line the instructions say to open with, else 2–4 coaching sentences chosen from the instructions.
+ * @param {any[]} msgs
+ */
+export function openingReply(msgs) {
+  const instructions = msgs.filter((m) => m.role === 'system' || m.role === 'developer').map(messageText).join('\n');
+  const quoted = OPENING_RULE.exec(instructions);
+  return quoted ? quoted[1].replace(/\s+/g, ' ').trim() : coachingReply(instructions);
 }
 
 /** The web_search query derived from a message: request words and punctuation around it dropped. @param {string} text */
@@ -102,7 +116,7 @@ export function planReply(body) {
     const args = name === 'web_search' ? { query: searchQuery(userText) } : {};
     return { kind: 'tool_call', name, arguments: JSON.stringify(args) };
   }
-  return { kind: 'text', text: coachingReply(userText) };
+  return { kind: 'text', text: lastUser < 0 ? openingReply(msgs) : coachingReply(userText) };
 }
 
 /** Tokens are estimated as ceil(chars / 4). @param {string} s */

@@ -153,6 +153,24 @@ describe('POST /v1/chat/completions', () => {
     expect(r.text).not.toContain('"usage"'); // no include_usage: no usage fields at all
   });
 
+  it('a conversation with only instructions (no user message) is valid: the reply opens it, deterministically, streamed alike', async () => {
+    const opener = 'Thanks for your time. Let’s start with scope: how many AI systems do you run?';
+    const messages = [{ role: 'developer', content: `You play an auditor.\n- Open the session in role by saying: "${opener}"\n- Stay in role.` }];
+    const r = await std().chat.completions.create({ model: MODEL, messages, tools: [SEARCH_TOOL] });
+    expect(r.choices[0]).toMatchObject({ finish_reason: 'stop', message: { role: 'assistant', content: opener } });
+    const stream = std().chat.completions.stream({ model: MODEL, messages, tools: [SEARCH_TOOL], stream_options: { include_usage: true } });
+    const pieces = [];
+    for await (const ch of stream) if (ch.choices[0]?.delta.content) pieces.push(ch.choices[0].delta.content);
+    expect(pieces.length).toBeGreaterThan(5);
+    expect(pieces.join('')).toBe(opener);
+    expect((await stream.finalChatCompletion()).usage).toEqual(r.usage);
+    // Instructions that name no opening line: coaching sentences chosen by the instructions, the same every time.
+    const plain = [{ role: 'system', content: 'You are an executive coach.' }];
+    const first = (await std().chat.completions.create({ model: MODEL, messages: plain })).choices[0].message.content;
+    for (const s of first?.match(/[^.!?]+[.!?]/g) ?? []) expect(COACHING_LINES).toContain(s.trim());
+    expect((await std().chat.completions.create({ model: MODEL, messages: plain })).choices[0].message.content).toBe(first);
+  });
+
   it('streaming is paced by chatChunkMs (control API)', async () => {
     const set = await raw(emu, '/__emulator/fallback/config', { method: 'POST', body: JSON.stringify({ chatChunkMs: 12 }) });
     expect(set.json.config.chatChunkMs).toBe(12);

@@ -1,13 +1,18 @@
 /**
  * POST /api/voice-agent/chat on the built server against the emulator's Chat Completions: the SSE
  * stream (deltas in order, usage in `done`), server-side web_search rounds, the tool-round bound,
- * validation, upstream failures before and after the first byte, and a client leaving mid-stream.
+ * validation, upstream failures before and after the first byte, a client leaving mid-stream, and the
+ * opening of a scenario session (no messages: the counterpart speaks first).
  */
+import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { AppServer } from '../helpers/app-server';
+import { postJson, type AppServer } from '../helpers/app-server';
 import { STANDARD_KEY, calls, type Emulator } from '../helpers/emulator';
 import { LOOSE_LIMITS, useServersWithEmulator } from '../helpers/server-fixture';
 import { expectError, issueToken, metricValue, postChat, readSse } from '../helpers/fallback';
+import { loadScenarioCatalogue } from '../../src/server/coach/scenario-catalogue';
+import { OPENING_CUE } from '../../src/server/coach/coach-chat';
+import { scenarioBlock } from '../../src/server/coach/scenario-instructions';
 
 const fixture = useServersWithEmulator((emu) => ({ OPENAI_BASE_URL: emu.baseUrl, OPENAI_API_KEY: STANDARD_KEY, ...LOOSE_LIMITS }));
 let emu: Emulator;
@@ -210,5 +215,68 @@ describe('a client that goes away', () => {
     const next = await readSse(await postChat(s, token, { messages: [user(QUESTION)] }));
     expect(next.events.at(-1)!.event).toBe('done');
     await expect.poll(() => chatEntries().at(-1)!.status).toBe(200); // a finished stream, for contrast
+  });
+});
+
+describe('the opening of a scenario session (no messages)', () => {
+  const SCENARIOS_DIR = fileURLToPath(new URL('../fixtures/scenarios/', import.meta.url));
+  const catalogue = loadScenarioCatalogue(SCENARIOS_DIR);
+  const BOARD = catalogue.get('fixture-board-pitch')!;
+  const COACHING = catalogue.get('fixture-open-coaching')!;
+
+  async function scenarioSession(scenarioId: string) {
+    const s = await fixture.server({ SCENARIOS_DIR });
+    const res = await postJson(s, '/api/voice-agent/token', { scenarioId });
+    expect(res.status).toBe(200);
+    const session = (await res.json()) as { token: string; mode: string };
+    expect(session.mode).toBe('fallback');
+    return { s, token: session.token };
+  }
+
+  it('the counterpart opens the role-play with its opening line, streamed like any reply; only the developer message goes upstream', async () => {
+    const { s, token } = await scenarioSession(BOARD.id);
+    const res = await postChat(s, token, { messages: [] });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
+    const { events } = await readSse(res);
+    const deltas = events.filter((e) => e.event === 'delta');
+    expect(deltas.length).toBeGreaterThan(3);
+    expect(deltas.map((d) => d.data.text).join('')).toBe(BOARD.openingLine);
+    expect(events.at(-1)).toMatchObject({ event: 'done', data: { finishReason: 'stop', searchRounds: 0 } });
+
+    const sent = emu.stats().lastRequest['chat.completions'].body;
+    expect(sent.messages).toHaveLength(1);
+    expect(sent.messages[0].role).toBe('developer');
+    expect(sent.messages[0].content).toContain(scenarioBlock(BOARD));
+    expect(sent.messages[0].content.endsWith(OPENING_CUE)).toBe(true);
+    expect(sent).toMatchObject({ stream: true, tool_choice: 'auto' });
+    expect(await s.waitForLog((l) => l.event === 'chatCompleted')).toMatchObject({ scenario: BOARD.id, opening: true, outcome: 'completed' });
+
+    // The next turn is an ordinary one: the browser sends the opening back as the assistant's turn.
+    const next = await readSse(await postChat(s, token, { messages: [{ role: 'assistant', content: BOARD.openingLine }, user(QUESTION)] }));
+    expect(next.events.at(-1)!.event).toBe('done');
+    const second = emu.stats().lastRequest['chat.completions'].body;
+    expect(second.messages[0].content).not.toContain(OPENING_CUE);
+    expect(second.messages.slice(1)).toEqual([{ role: 'assistant', content: BOARD.openingLine }, user(QUESTION)]);
+  });
+
+  it('in a coaching scenario the coach opens', async () => {
+    const { s, token } = await scenarioSession(COACHING.id);
+    const { events } = await readSse(await postChat(s, token, { messages: [] }));
+    expect(events.filter((e) => e.event === 'delta').map((d) => d.data.text).join('')).toBe(COACHING.openingLine);
+    expect(emu.stats().lastRequest['chat.completions'].body.messages[0].content).toContain(scenarioBlock(COACHING));
+  });
+
+  it('without a scenario, no messages is a 400 that says why, and nothing reaches OpenAI', async () => {
+    const { s, token } = await fallbackServer();
+    const error = await expectError(await postChat(s, token, { messages: [] }), 400, 'invalid_request');
+    expect(error.error.message).toBe(
+      'messages: must not be empty. Only a practice scenario session may send no messages, to have the coach open the conversation.',
+    );
+    // A history that ends with the coach is still refused, scenario or not.
+    const { s: s2, token: t2 } = await scenarioSession(BOARD.id);
+    const late = await expectError(await postChat(s2, t2, { messages: [{ role: 'assistant', content: BOARD.openingLine }] }), 400, 'invalid_request');
+    expect(late.error.message).toMatch(/last message must be from the user/);
+    expect(calls(emu, 'chat.completions')).toBe(0);
   });
 });

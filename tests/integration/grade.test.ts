@@ -3,10 +3,11 @@
  * outputs: a live session's scenario graded by the model (strict json_schema), evidence quotes that are
  * the user's own words, the weighted overall computed on the server; the heuristic grader for demo
  * sessions; 404 once the session has ended; 400 for bad bodies; the per-session limit; upstream failures
- * in plain words; and the grading prompt never in a response or a log line.
+ * in plain words; the signed recap each scorecard carries; and the grading prompt never in a response or a log line.
  */
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { decodeJwt } from 'jose';
 import { postJson, type AppServer } from '../helpers/app-server';
 import { REALTIME_KEY, STANDARD_KEY, calls, type Emulator } from '../helpers/emulator';
 import { expectError, metricValue } from '../helpers/fallback';
@@ -92,9 +93,16 @@ describe('model grading', () => {
     expect(sent.response_format.json_schema.schema.properties.criteria.required).toEqual(BOARD.rubric.map((c) => c.id));
     expect(sent.messages[1].content).toContain(`EXECUTIVE: ${USER_TURNS[0]}`);
 
-    // The same transcript grades the same way (the emulator is deterministic; the server adds nothing random).
+    // The same transcript grades the same way (the emulator is deterministic; the server adds nothing random
+    // but the recap token's issue time).
     const again = await (await grade(s, { sessionId: session.sessionId, transcript: TRANSCRIPT })).json();
-    expect(again).toEqual(card);
+    expect({ ...again, recap: undefined }).toEqual({ ...card, recap: undefined });
+    expect(again.recap.summary).toBe(card.recap.summary);
+
+    // The recap: a summary of this scorecard, and its signed token for this scenario (docs/scorecards.md).
+    expect(card.recap.summary).toMatch(new RegExp(`^Previous session \\(\\d{1,2} [A-Z][a-z]{2} \\d{4}\\): overall ${card.overall}/100\\. `));
+    expect(card.recap.summary).toContain(`To work on: ${card.improvements[0].slice(0, 20)}`);
+    expect(decodeJwt(card.recap.token)).toMatchObject({ aud: 'coach-recap', scenario: BOARD.id, summary: card.recap.summary });
 
     // Neither the prompt, the rubric descriptions nor the transcript appear in the response or the logs.
     const log = await s.waitForLog((l) => l.event === 'graded');
@@ -105,6 +113,8 @@ describe('model grading', () => {
       expect(output).not.toContain(secret);
     }
     for (const turn of [...USER_TURNS, 'Why should we believe that number holds at scale?']) expect(output).not.toContain(turn);
+    expect(output).not.toContain(card.recap.token);
+    expect(output).not.toContain(card.recap.summary.slice(0, 60));
     expect(await metricValue(s, /voice_agent_gradings_total\{grader="model",outcome="ok"\} (\d+)/)).toBe(2);
     expect(await metricValue(s, /voice_agent_upstream_request_seconds_count\{operation="grading",outcome="ok"\} (\d+)/)).toBe(2);
   });
@@ -139,6 +149,7 @@ describe('demo sessions', () => {
     expect(card).toMatchObject({ scenario: { id: BOARD.id }, grader: 'heuristic', notes: [HEURISTIC_NOTE] });
     expectScorecardShape(card, BOARD.rubric);
     for (const c of card.criteria) expect(c.comment).toMatch(/^Heuristic: /);
+    expect(decodeJwt(card.recap.token)).toMatchObject({ aud: 'coach-recap', scenario: BOARD.id, summary: card.recap.summary });
     expect(calls(emu, 'chat.completions')).toBe(0);
     expect(await metricValue(s, /voice_agent_gradings_total\{grader="heuristic",outcome="ok"\} (\d+)/)).toBe(1);
   });

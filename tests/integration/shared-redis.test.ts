@@ -7,6 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startAppServer, type AppServer } from '../helpers/app-server';
 import { REALTIME_KEY, calls, startTestEmulator, type Emulator } from '../helpers/emulator';
 import { haveRedisServer, redisSuiteTitle, startRedisServer, type RedisServerHandle } from '../helpers/redis-server';
+import { signRecapToken } from '../../src/server/tokens/recap-token';
 
 const SECRET = 'shared-secret-for-tests-0123456789abcdef';
 let redis: RedisServerHandle;
@@ -90,6 +91,31 @@ describe.skipIf(!haveRedisServer)(redisSuiteTitle('two instances sharing Redis')
     expect(refreshed).toMatchObject({ mode: 'realtime', sessionId: first.sessionId, scenario: { id: 'fixture-board-pitch' } });
     expect(calls(emu, 'client_secrets')).toBe(2);
     expect(emu.stats().lastRequest['client_secrets']!.body.session.instructions).toContain('Role-play for this session: Fixture: pitch an AI strategy');
+  });
+
+  it('a session’s recap lives in the shared record: minted on one instance, refreshed on the other with the summary bound', async () => {
+    const SCENARIOS_DIR = fileURLToPath(new URL('../fixtures/scenarios/', import.meta.url));
+    const [a, b] = await pair({ OPENAI_API_KEY: REALTIME_KEY, OPENAI_BASE_URL: emu.baseUrl, SCENARIOS_DIR, RATE_LIMIT_PER_IP_PER_MINUTE: '100' }, 7);
+    const summary = 'Previous session (24 Nov 2026): overall 58/100. Strongest: Clear ask (4/5). Weakest: Risk ownership (2/5). To work on: name who owns “model risk”.';
+    const recap = await signRecapToken(new TextEncoder().encode(SECRET), { scenarioId: 'fixture-board-pitch', summary });
+    const first = await (
+      await a.fetch('/api/voice-agent/token', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ scenarioId: 'fixture-board-pitch', recap }),
+      })
+    ).json();
+    expect(first).toMatchObject({ mode: 'realtime', scenario: { id: 'fixture-board-pitch' } });
+    expect(first.warnings).toBeUndefined();
+    expect(emu.stats().lastRequest['client_secrets']!.body.session.instructions).toContain(summary);
+    const refreshed = await (await postSession(b, '/api/voice-agent/refresh-token', first.sessionId)).json();
+    expect(refreshed).toMatchObject({ mode: 'realtime', sessionId: first.sessionId });
+    expect(calls(emu, 'client_secrets')).toBe(2);
+    expect(emu.stats().lastRequest['client_secrets']!.body.session.instructions).toContain(summary);
+    for (const s of [a, b]) {
+      expect(s.output()).not.toContain(recap);
+      expect(s.output()).not.toContain('Risk ownership');
+    }
   });
 
   it('tier detection is shared: one /models call for both instances', async () => {

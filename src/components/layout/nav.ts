@@ -10,7 +10,9 @@ export const primaryNav: readonly NavItem[] = [
   { label: 'Home', href: '/', match: '/' },
   { label: 'How it works', href: '/#how-it-works' },
   { label: 'Scenarios', href: '/scenarios', match: '/scenarios' },
+  { label: 'Paths', href: '/paths', match: '/paths' },
   { label: 'Library', href: '/library', match: '/library' },
+  { label: 'Progress', href: '/progress', match: '/progress' },
   { label: 'Privacy', href: '/privacy', match: '/privacy' },
 ];
 

@@ -13,6 +13,7 @@ import { createRoot, hydrateRoot } from 'react-dom/client';
 import { parseSearchRouting } from '../../lib/voice-agent/api/search-endpoint';
 import CoachConsole from './components/CoachConsole';
 import { COACH_CONSOLE_ROOT_ID } from './constants';
+import { parsePracticeData } from './practice-data';
 
 export function mountCoachConsole(): void {
   const container = document.getElementById(COACH_CONSOLE_ROOT_ID);
@@ -22,7 +23,9 @@ export function mountCoachConsole(): void {
   const searchRouting = parseSearchRouting(container.dataset.searchRouting);
   // The scenario the page validated (server-side); the server checks the id again when it mints.
   const scenarioId = container.dataset.scenario || undefined;
-  const app = <CoachConsole searchRouting={searchRouting} scenarioId={scenarioId} />;
+  // What the session is recorded as, and the titles its scorecard may link to (both from the page's content).
+  const { practice, titles, brief } = parsePracticeData(container.dataset.practice);
+  const app = <CoachConsole searchRouting={searchRouting} scenarioId={scenarioId} practice={practice} titles={titles} brief={brief} />;
   if (container.firstElementChild) hydrateRoot(container, app);
   else createRoot(container).render(app);
 }

@@ -17,5 +17,12 @@ export const PATH_PROGRESS_KEY = 'eatp.paths.v1';
 /** localStorage: "let the coach pick up from my last session in this scenario" ("1" = yes). */
 export const RECAP_CONSENT_KEY = 'eatp.recap-consent.v1';
 
+/**
+ * localStorage: the scenarios whose latest session in the history carries a recap (`{scenarioId: at}`), kept
+ * by the history store. Lets /coach know without opening IndexedDB (and loading its code) at first paint
+ * whether there is a previous session to offer; the recap itself is then read from the history.
+ */
+export const RECAP_INDEX_KEY = 'eatp.recap-index.v1';
+
 /** Every localStorage key above (the delete control clears them all). */
-export const LOCAL_STORAGE_KEYS = [PATH_PROGRESS_KEY, RECAP_CONSENT_KEY] as const;
+export const LOCAL_STORAGE_KEYS = [PATH_PROGRESS_KEY, RECAP_CONSENT_KEY, RECAP_INDEX_KEY] as const;

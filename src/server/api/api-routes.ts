@@ -21,10 +21,14 @@ const sessionIdBody = z
   })
   .strict();
 
+/** The longest `recap` a token request may carry (a recap token is well under 2 KB). */
+export const MAX_RECAP_TOKEN_CHARS = 4096;
+
 /**
- * The token request may name a practice scenario by id, nothing more: the server binds its instructions.
- * Unknown fields (instructions, tools…) are refused, not ignored; an id not in the catalogue is 400
- * `unknown_scenario` (token-scenario.ts).
+ * The token request may name a practice scenario by id, and carry the previous session's signed recap (the
+ * `recap.token` of a scorecard), nothing more: the server binds the instructions and verifies the recap itself
+ * (token-recap.ts; a recap that does not verify is a warning, not a refusal). Unknown fields (instructions,
+ * tools…) are refused, not ignored; an id not in the catalogue is 400 `unknown_scenario` (token-scenario.ts).
  */
 export const tokenRequestBody = z
   .object({
@@ -33,12 +37,17 @@ export const tokenRequestBody = z
       .max(100, 'scenarioId must be at most 100 characters')
       .regex(SCENARIO_ID, 'scenarioId must be lower-case words joined by hyphens')
       .optional(),
+    recap: z
+      .string({ error: 'recap must be a string (the recap token of a previous scorecard)' })
+      .min(1, 'recap must not be empty (leave it out when there is none)')
+      .max(MAX_RECAP_TOKEN_CHARS, `recap must be at most ${MAX_RECAP_TOKEN_CHARS} characters`)
+      .optional(),
   })
   .strict();
 
 const token: Handler = async (req, app) => {
-  const { scenarioId } = await readJsonBody(req, tokenRequestBody, { allowEmpty: true });
-  return jsonResult(await app.tokens.issueToken(req.ip, { scenarioId }));
+  const { scenarioId, recap } = await readJsonBody(req, tokenRequestBody, { allowEmpty: true });
+  return jsonResult(await app.tokens.issueToken(req.ip, { scenarioId, recap }));
 };
 
 /** `mode: "fallback"` moves a live realtime session to fallback mode (docs/fallback-and-demo.md). */

@@ -16,9 +16,19 @@ export const FALLBACK_ADDENDUM = `Your replies are read aloud, one sentence at a
 /** Sent as the `developer` message that opens every fallback chat call of a free-coaching session. */
 export const FALLBACK_CHAT_INSTRUCTIONS = `${COACH_INSTRUCTIONS}\n\n${FALLBACK_ADDENDUM}`;
 
-/** The `developer` message for a session with this scenario (none: FALLBACK_CHAT_INSTRUCTIONS). */
-export function fallbackChatInstructions(scenario?: Scenario): string {
-  return scenario ? `${coachInstructions(scenario)}\n\n${FALLBACK_ADDENDUM}` : FALLBACK_CHAT_INSTRUCTIONS;
+/**
+ * Added to the `developer` message when the browser asks for the opening (a chat request with no messages):
+ * the conversation is only the developer message, so the model is told plainly that it speaks first.
+ */
+export const OPENING_CUE = 'The session starts now and the user has not spoken yet: open the conversation as instructed above, in one to three sentences.';
+
+/**
+ * The `developer` message for a session with this scenario (none: FALLBACK_CHAT_INSTRUCTIONS), with the previous
+ * session's recap when the session carries one, and the opening cue when the coach speaks first.
+ */
+export function fallbackChatInstructions(scenario?: Scenario, options: { recap?: string; opening?: boolean } = {}): string {
+  const base = scenario || options.recap ? `${coachInstructions(scenario, options.recap)}\n\n${FALLBACK_ADDENDUM}` : FALLBACK_CHAT_INSTRUCTIONS;
+  return options.opening ? `${base}\n\n${OPENING_CUE}` : base;
 }
 
 /** `web_search` in the Chat Completions shape (the `function: {}` wrapper, unlike Realtime). */

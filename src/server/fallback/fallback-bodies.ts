@@ -32,15 +32,25 @@ const chatMessage = z
   })
   .strict();
 
+/**
+ * `messages: []` asks for the opening of a practice scenario session (the counterpart speaks first); whether the
+ * session has a scenario is the route's check (fallback-routes.ts), after the token. Otherwise the last message
+ * is the user's.
+ */
 export const chatBody = z
   .object({
     messages: z
       .array(chatMessage, { error: 'messages must be an array of {role, content}' })
-      .min(1, 'messages must not be empty')
       .max(MAX_CHAT_MESSAGES, `at most ${MAX_CHAT_MESSAGES} messages`)
-      .refine((messages) => messages[messages.length - 1]?.role === 'user', { message: 'the last message must be from the user' }),
+      .refine((messages) => messages.length === 0 || messages[messages.length - 1]?.role === 'user', {
+        message: 'the last message must be from the user',
+      }),
   })
   .strict();
+
+/** The refusal for `messages: []` in a session without a practice scenario (nothing for the coach to open). */
+export const EMPTY_MESSAGES_WITHOUT_SCENARIO =
+  'messages: must not be empty. Only a practice scenario session may send no messages, to have the coach open the conversation.';
 
 export type ChatBody = z.output<typeof chatBody>;
 export type ChatMessage = ChatBody['messages'][number];

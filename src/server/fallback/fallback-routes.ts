@@ -1,7 +1,8 @@
 /**
  * The fallback-mode endpoints (docs/fallback-and-demo.md): transcribe → chat (SSE) → speech. Each one:
  * fallback token → live fallback session → per-session/per-IP budget → body → one upstream call through
- * the shared guard. Logs and metrics carry sizes, durations and token counts, never text, audio or tokens.
+ * the shared guard. A scenario session's chat may send no messages: the coach then opens the conversation.
+ * Logs and metrics carry sizes, durations and token counts, never text, audio or tokens.
  */
 import type { AppContext } from '../app-context';
 import type { ApiRequest, Handler, StreamedBody } from '../api/api-types';
@@ -13,7 +14,8 @@ import type { FallbackUpstream } from '../openai/fallback-upstream';
 import type { SessionRecord } from '../sessions/session-store';
 import { readAudioUpload } from './audio-upload';
 import { openChatTurn, type ChatTurnSummary } from './chat-turn';
-import { chatBody, MAX_CHAT_BODY_BYTES, speechBody } from './fallback-bodies';
+import { recapOfSession } from '../tokens/token-recap';
+import { chatBody, EMPTY_MESSAGES_WITHOUT_SCENARIO, MAX_CHAT_BODY_BYTES, speechBody } from './fallback-bodies';
 import { asFallbackError } from './fallback-errors';
 import { checkFallbackLimits } from './fallback-limits';
 import { sseStream } from './sse';
@@ -58,6 +60,9 @@ const chat: Handler = async (req, app) => {
   const { session, upstream } = await admit(req, app, 'chat');
   const { messages } = await readJsonBody(req, chatBody, { limit: MAX_CHAT_BODY_BYTES });
   const scenario = sessionScenario(app, session);
+  // No messages: the counterpart (or the coach, in a coaching scenario) opens the session, as realtime does.
+  const opening = messages.length === 0;
+  if (opening && !scenario) throw new ApiError(400, 'invalid_request', EMPTY_MESSAGES_WITHOUT_SCENARIO);
   const started = performance.now();
   const onFinished = (summary: ChatTurnSummary) => {
     app.metrics.chatTokens.inc({ kind: 'input' }, summary.usage.inputTokens);
@@ -67,6 +72,7 @@ const chat: Handler = async (req, app) => {
         event: summary.outcome === 'cancelled' ? 'chatCancelled' : 'chatCompleted',
         sessionId: shortId(session.id),
         ...(scenario ? { scenario: scenario.id } : {}),
+        ...(opening ? { opening: true } : {}),
         outcome: summary.outcome,
         rounds: summary.rounds,
         searchRounds: summary.searchRounds,
@@ -89,7 +95,7 @@ const chat: Handler = async (req, app) => {
         logger: app.logger,
         ip: req.ip,
       },
-      instructions: fallbackChatInstructions(scenario),
+      instructions: fallbackChatInstructions(scenario, { recap: recapOfSession(session, scenario), opening }),
       maxToolRounds: app.config.chatMaxToolRounds,
       model: app.config.chatModel,
       signal: req.signal,

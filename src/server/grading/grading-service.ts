@@ -2,8 +2,9 @@
  * POST /api/voice-agent/grade behind the route: live session → scenario (from the session record) →
  * per-session and per-IP budgets → the model grader (one Chat Completions call with a strict json_schema
  * response format through the upstream guard; an unreadable answer is asked for once more, then 502
- * `grading_failed`) or, for demo sessions and servers without a key, the heuristic grader. Logs carry
- * counts and outcomes, never transcript text, quotes or the prompt.
+ * `grading_failed`) or, for demo sessions and servers without a key, the heuristic grader. The scorecard
+ * carries a signed recap for the next session in the same scenario (session-recap.ts, recap-token.ts). Logs
+ * carry counts and outcomes, never transcript text, quotes, the recap or the prompt.
  */
 import OpenAI from 'openai';
 import { FREE_COACHING_ID } from '../../content/scenario-schema';
@@ -18,6 +19,9 @@ import type { GradeBody } from './grade-body';
 import { gradingRequest, type GradingScenario } from './grading-prompt';
 import { HEURISTIC_NOTE, heuristicMarks } from './heuristic-grader';
 import { composeScorecard, parseModelAnswer, type Marks, type Scorecard } from './scorecard';
+import { composeRecapSummary } from './session-recap';
+import { signRecapToken } from '../tokens/recap-token';
+import { signingKey } from '../tokens/signed-token';
 
 /** One grading call: the model's message content (null when it refused or gave none) and why it stopped. */
 export interface GradingUpstream {
@@ -80,7 +84,10 @@ export interface GradingService {
 
 type GradingApp = Pick<AppContext, 'sessions' | 'scenarios' | 'limits' | 'metrics' | 'logger' | 'config'>;
 
-export function createGradingService(app: GradingApp, upstream: GradingUpstream | undefined): GradingService {
+export function createGradingService(app: GradingApp, upstream: GradingUpstream | undefined, options: { now?: () => number } = {}): GradingService {
+  const now = options.now ?? Date.now;
+  const recapKey = signingKey(app.config.sessionSecret);
+
   async function checkLimits(sessionId: string, ip: string) {
     for (const [check, limit] of [
       [() => app.limits.gradePerSession(sessionId), 'grade_session'],
@@ -158,6 +165,11 @@ export function createGradingService(app: GradingApp, upstream: GradingUpstream 
         nextScenario: nextScenario(scenario.id),
         notes: grader === 'heuristic' ? [HEURISTIC_NOTE] : [],
       });
+      // The recap is signed for the scenario that was graded (free coaching included), so it only ever
+      // continues a session of that same scenario.
+      const gradedAt = now();
+      const summary = composeRecapSummary(scorecard, gradedAt);
+      scorecard.recap = { summary, token: await signRecapToken(recapKey, { scenarioId: scenario.id, summary }, gradedAt) };
       app.metrics.gradings.inc({ grader, outcome: 'ok' });
       app.logger.info(
         {

@@ -41,6 +41,13 @@ export interface Scorecard {
   next: { articles: string[]; scenario?: string };
   grader: Grader;
   notes: string[];
+  /** A summary for the next session in this scenario, and its signed form (session-recap.ts, recap-token.ts). */
+  recap?: SessionRecap;
+}
+
+export interface SessionRecap {
+  summary: string;
+  token: string;
 }
 
 const sentence = z.string().trim().min(1).max(600);

@@ -38,7 +38,7 @@ end
 /**
  * KEYS: session hash, ip set, instance set, global set.
  * ARGV: prefix, now, grace, id, mode, ip, instanceId, createdAt, expiresAt, refreshCount,
- *       maxPerIp, maxPerInstance, maxTotal, scenarioId ('' or absent = none: the field is not written).
+ *       maxPerIp, maxPerInstance, maxTotal, scenarioId, recap ('' or absent = none: the field is not written).
  * Returns 'ok' or the first failing reason (ip → instance → global).
  */
 export const REGISTER_LUA = `${HELPERS}
@@ -64,6 +64,7 @@ if redis.call('ZCOUNT', KEYS[4], live, '+inf') >= tonumber(ARGV[13]) then return
 redis.call('HSET', KEYS[1], 'id', id, 'mode', ARGV[5], 'ip', ARGV[6], 'instanceId', ARGV[7],
   'createdAt', ARGV[8], 'expiresAt', ARGV[9], 'refreshCount', ARGV[10])
 if ARGV[14] and ARGV[14] ~= '' then redis.call('HSET', KEYS[1], 'scenarioId', ARGV[14]) end
+if ARGV[15] and ARGV[15] ~= '' then redis.call('HSET', KEYS[1], 'recap', ARGV[15]) end
 redis.call('PEXPIREAT', KEYS[1], math.ceil(expiresAt + grace))
 for i = 2, 4 do
   redis.call('ZADD', KEYS[i], expiresAt, id)

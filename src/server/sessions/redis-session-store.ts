@@ -73,6 +73,7 @@ export class RedisSessionStore implements SessionStore {
       capacity.maxPerInstance,
       capacity.maxTotal,
       record.scenarioId ?? '',
+      record.recap ?? '',
     );
     if (outcome === 'ok') return { ok: true };
     if (outcome === 'ip_quota' || outcome === 'instance_capacity' || outcome === 'global_capacity') {
@@ -151,5 +152,6 @@ function toRecord(hash: Record<string, string>): SessionRecord | null {
   if (!id || !mode || !MODES.has(mode) || ip === undefined || !instanceId) return null;
   if (!Number.isFinite(createdAt) || !Number.isFinite(expiresAt) || !Number.isInteger(refreshCount)) return null;
   const scenario = hash.scenarioId ? { scenarioId: hash.scenarioId } : {};
-  return { id, mode: mode as SessionMode, ip, instanceId, createdAt, expiresAt, refreshCount, ...scenario };
+  const recap = hash.recap ? { recap: hash.recap } : {};
+  return { id, mode: mode as SessionMode, ip, instanceId, createdAt, expiresAt, refreshCount, ...scenario, ...recap };
 }

@@ -8,6 +8,8 @@ export interface SessionRecord {
   id: string; mode: SessionMode; ip: string; instanceId: string; createdAt: number; expiresAt: number; refreshCount: number; // times: epoch ms
   /** The practice scenario the session was minted for (absent: free coaching); kept for refreshes and mode switches. */
   scenarioId?: string;
+  /** The previous session's recap summary (verified at mint), bound into the coach's instructions on refreshes, switches and fallback chat turns. */
+  recap?: string;
 }
 export interface SessionCapacity { maxPerIp: number; maxPerInstance: number; maxTotal: number; }
 export type RegisterResult = { ok: true } | { ok: false; reason: 'ip_quota' | 'instance_capacity' | 'global_capacity' };

@@ -3,7 +3,8 @@
  * plus session registration and its quotas. CORS runs before this, in middleware. Every refusal is an
  * `ApiError` with the status the architecture names; every success is counted and logged without the
  * token. A request may name a practice scenario: the server binds that scenario's instructions (realtime: at
- * mint time; fallback/demo: as the signed token's `scenario` claim) and the session keeps it for refreshes.
+ * mint time; fallback/demo: as the signed token's `scenario` claim) and the session keeps it for refreshes. It may
+ * also carry the previous session's signed recap (token-recap.ts): the session keeps the verified summary.
  */
 import type { Config } from '../config';
 import type { Scenario, ScenarioCatalogue } from '../coach/scenario-catalogue';
@@ -23,6 +24,7 @@ import { signSessionToken, signingKey } from './signed-token';
 import { decideMode, type ModeDecision } from './mode-decision';
 import { capacityError, rateLimitError } from './limit-errors';
 import { createTokenScenarios } from './token-scenario';
+import { createTokenRecaps } from './token-recap';
 
 export interface TokenResponse {
   success: true;
@@ -40,6 +42,8 @@ export interface TokenResponse {
 export interface IssueTokenOptions {
   /** A scenario id from the catalogue; absent: free coaching. */
   scenarioId?: string;
+  /** The previous session's recap token (from a scorecard); verified here, never trusted as text. */
+  recap?: string;
 }
 
 export interface TokenServiceDeps {
@@ -77,8 +81,9 @@ export function createTokenService(deps: TokenServiceDeps) {
   const realtimeTarget = (mode: SessionMode) =>
     mode === 'realtime' ? { realtime: { url: config.realtimeUrl, model: config.realtimeModel } } : {};
   const scenarios = createTokenScenarios(deps.scenarios, logger);
-  const mintSecret = (scenario: Scenario | undefined) =>
-    deps.upstream!.mintRealtimeSecret(config.tokenTtlSeconds, { instructions: coachInstructions(scenario) });
+  const recaps = createTokenRecaps({ key, logger, now });
+  const mintSecret = (scenario: Scenario | undefined, recap: string | undefined) =>
+    deps.upstream!.mintRealtimeSecret(config.tokenTtlSeconds, { instructions: coachInstructions(scenario, recap) });
 
   async function checkIpRate(ip: string, endpoint: string) {
     const decision = await limits.perIp(ip);
@@ -91,7 +96,7 @@ export function createTokenService(deps: TokenServiceDeps) {
     throw rateLimitError(decision.retryAfterSeconds, 'Too many token requests from your network. Please wait and try again.');
   }
 
-  async function register(ip: string, mode: SessionMode, expiresAt: number, scenario: Scenario | undefined): Promise<SessionRecord> {
+  async function register(ip: string, mode: SessionMode, expiresAt: number, scenario: Scenario | undefined, recap: string | undefined): Promise<SessionRecord> {
     const record: SessionRecord = {
       id: newSessionId(),
       mode,
@@ -101,6 +106,7 @@ export function createTokenService(deps: TokenServiceDeps) {
       expiresAt,
       refreshCount: 0,
       ...(scenario ? { scenarioId: scenario.id } : {}),
+      ...(recap ? { recap } : {}),
     };
     const result = await store.register(
       record,
@@ -142,6 +148,7 @@ export function createTokenService(deps: TokenServiceDeps) {
         refreshCount: record.refreshCount,
         sessionId: shortId(record.id),
         ...(record.scenarioId ? { scenario: record.scenarioId } : {}),
+        ...(record.recap ? { recap: true } : {}),
       },
       'tokenGenerated',
     );
@@ -166,11 +173,12 @@ export function createTokenService(deps: TokenServiceDeps) {
       );
     }
 
-    let record = await register(ip, decision.mode, now() + ttlMs, scenario);
+    const recap = await recaps.accept(options.recap, scenario);
+    let record = await register(ip, decision.mode, now() + ttlMs, scenario, recap.summary);
     let token: string;
     if (decision.mode === 'realtime') {
       try {
-        const secret = await mintSecret(scenario);
+        const secret = await mintSecret(scenario, recap.summary);
         token = secret.value;
         // The registry's expiry (set before minting) is never later than the secret's: report that one,
         // so a client refreshing "before expiresAt" is always inside the session's lifetime.
@@ -181,7 +189,7 @@ export function createTokenService(deps: TokenServiceDeps) {
         metrics.failedConnections.inc({ reason: `mint_${error.failure.kind}` });
         logger.warn({ event: 'connectionFailed', reason: error.failure.kind, clientInfo: { ip } }, 'connectionFailed');
         decision = await degradeAfterMintFailure(error, deps);
-        record = await register(ip, decision.mode, now() + ttlMs, scenario);
+        record = await register(ip, decision.mode, now() + ttlMs, scenario, recap.summary);
         token = await signedToken(record);
       }
     } else {
@@ -189,13 +197,14 @@ export function createTokenService(deps: TokenServiceDeps) {
     }
 
     recordIssued(record, started, 'new');
+    const warnings = recap.warning ? [...decision.warnings, recap.warning] : decision.warnings;
     return {
       success: true,
       token,
       expiresAt: record.expiresAt,
       sessionId: record.id,
       mode: record.mode,
-      ...(decision.warnings.length ? { warnings: decision.warnings } : {}),
+      ...(warnings.length ? { warnings } : {}),
       ...realtimeTarget(record.mode),
       ...scenarios.summary(scenario),
     };
@@ -228,7 +237,7 @@ export function createTokenService(deps: TokenServiceDeps) {
     let expiresAt = record.expiresAt;
     if (record.mode === 'realtime') {
       try {
-        const secret = await mintSecret(scenario);
+        const secret = await mintSecret(scenario, recaps.ofSession(record, scenario));
         token = secret.value;
         expiresAt = Math.min(expiresAt, secret.expiresAtMs);
       } catch (error) {

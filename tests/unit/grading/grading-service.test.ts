@@ -15,6 +15,8 @@ import { createSessionStore } from '../../../src/server/sessions/create-session-
 import type { SessionMode } from '../../../src/server/sessions/session-store';
 import { createGradingService, type GradingUpstream } from '../../../src/server/grading/grading-service';
 import { PROMPT_MARKER } from '../../../src/server/grading/grading-prompt';
+import { composeRecapSummary } from '../../../src/server/grading/session-recap';
+import { verifyRecapToken } from '../../../src/server/tokens/recap-token';
 
 const logger = pino({ level: 'silent' });
 const stores: Array<{ close(): Promise<void> }> = [];
@@ -35,6 +37,8 @@ function validAnswer(score = 4) {
   });
 }
 
+const GRADED_AT = Date.UTC(2026, 10, 24, 9);
+
 async function setup(answers: Array<string | null | Error>, mode: SessionMode = 'realtime', env: Record<string, string> = {}) {
   const config = loadConfig({ OPENAI_API_KEY: 'sk-test', ...env } as NodeJS.ProcessEnv);
   const store = createSessionStore({ logger });
@@ -52,8 +56,8 @@ async function setup(answers: Array<string | null | Error>, mode: SessionMode = 
       return { content: next ?? null, finishReason: 'stop' };
     },
   };
-  const service = createGradingService({ sessions: store, scenarios, limits: createRateLimits(config), metrics, logger, config }, upstream);
-  return { service, requests, metrics };
+  const service = createGradingService({ sessions: store, scenarios, limits: createRateLimits(config), metrics, logger, config }, upstream, { now: () => GRADED_AT });
+  return { service, requests, metrics, config };
 }
 
 const failure = (p: Promise<unknown>) => p.then(() => { throw new Error('expected a failure'); }, (e: unknown) => e as ApiError);
@@ -99,11 +103,26 @@ describe('grading service', () => {
     expect(requests).toHaveLength(1);
   });
 
+  it('the scorecard carries a recap: the summary composed from it, signed for this scenario with the server key', async () => {
+    const { service, config } = await setup([validAnswer(4)]);
+    const card = await service.grade({ sessionId: ID, transcript: TRANSCRIPT }, { ip: 'x', signal });
+    const { recap, ...rest } = card;
+    expect(recap!.summary).toBe(composeRecapSummary(rest, GRADED_AT));
+    expect(recap!.summary.startsWith('Previous session (24 Nov 2026): overall 75/100.')).toBe(true);
+    expect(recap!.summary).toContain('To work on: d.');
+    expect(await verifyRecapToken(config.sessionSecret, recap!.token, BOARD.id, GRADED_AT)).toEqual({
+      ok: true,
+      claims: { scenarioId: BOARD.id, summary: recap!.summary },
+    });
+    expect((await verifyRecapToken(config.sessionSecret, recap!.token, 'free-coaching', GRADED_AT)).ok).toBe(false);
+  });
+
   it('demo sessions use the heuristic grader, never the upstream', async () => {
     const { service, requests } = await setup([validAnswer()], 'demo');
     const card = await service.grade({ sessionId: ID, transcript: TRANSCRIPT }, { ip: 'x', signal });
     expect(card.grader).toBe('heuristic');
     expect(card.notes[0]).toMatch(/heuristic/);
+    expect(card.recap?.summary).toMatch(/^Previous session \(24 Nov 2026\): overall \d+\/100\./);
     expect(requests).toHaveLength(0);
   });
 });

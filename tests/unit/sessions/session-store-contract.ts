@@ -64,6 +64,23 @@ export function sessionStoreContract(name: string, factory: () => Promise<StoreU
       expect(plainRefreshed.ok && plainRefreshed.record).not.toHaveProperty('scenarioId');
     });
 
+    it('keeps a session\'s recap (with its quotes, dashes and accents) through get, refresh, a mode switch, keepAlive and end', async () => {
+      const recap = 'Previous session (24 Nov 2026): overall 58/100. Strongest: Clear ask (4/5). Weakest: Risk ownership (2/5). To work on: name who owns “model risk” — café, 100%.';
+      const record = make({ mode: 'realtime', scenarioId: 'pitch-ai-strategy-to-the-board', recap });
+      const free = make({ recap: 'Previous session (1 Jan 2026): overall 40/100.' });
+      await store.register(record, ROOMY, t0);
+      await store.register(free, ROOMY, t0);
+      expect(await store.get(record.id, t0)).toEqual(record);
+      expect(await store.get(free.id, t0)).toEqual(free);
+      const switched = await store.refresh(record.id, t0 + 120_000, 5, t0 + 1_000, { from: 'realtime', to: 'fallback' });
+      expect(switched.ok && switched.record).toMatchObject({ mode: 'fallback', recap });
+      expect((await store.keepAlive(record.id, t0 + 130_000, t0 + 2_000))?.recap).toBe(recap);
+      expect((await store.end(record.id, t0 + 3_000))?.recap).toBe(recap);
+      const none = make();
+      await store.register(none, ROOMY, t0);
+      expect(await store.get(none.id, t0)).not.toHaveProperty('recap');
+    });
+
     it('refresh bumps refreshCount and moves expiresAt', async () => {
       const record = make();
       await store.register(record, ROOMY, t0);

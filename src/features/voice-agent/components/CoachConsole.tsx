@@ -11,7 +11,7 @@
  * Test hooks: coach-mode (exactly the mode string), coach-status, coach-warnings, coach-error,
  * start-session, end-session (and SearchPanel's search-*).
  */
-import { useEffect, useMemo, type MouseEvent } from 'react';
+import { lazy, Suspense, useEffect, useMemo, useState, type MouseEvent } from 'react';
 import { CircleCheck, LoaderCircle, Play, RotateCcw, Square } from 'lucide-react';
 import { createSearchClient } from '../../../lib/voice-agent/api/search-client';
 import type { SearchRouting } from '../../../lib/voice-agent/api/search-endpoint';
@@ -25,49 +25,17 @@ import { useCoachSession } from '../hooks/use-coach-session';
 import { useVoiceSession } from '../hooks/use-voice-session';
 import { useNow } from '../hooks/use-now';
 import { useSearch } from '../hooks/use-search';
-import type { CoachState } from '../types';
-import { describeFailure } from '../utils/describe-failure';
-import { MODE_COPY } from '../utils/mode-copy';
+import { PHASE_BADGE, primaryButton, secondaryButton, statusText } from '../utils/console-copy';
 import { FailurePanel } from './FailurePanel';
 import { ModePanel } from './ModePanel';
 import { SearchPanel } from './SearchPanel';
 import { SessionCountdown } from './SessionCountdown';
 import { VoicePanel } from './VoicePanel';
 import { WarningsList } from './WarningsList';
-
-function statusText(state: CoachState): string {
-  switch (state.phase) {
-    case 'idle':
-      return 'Ready when you are.';
-    case 'requesting':
-      return 'Requesting a secure session…';
-    case 'active':
-      return `Session ready: token received. Mode: ${MODE_COPY[state.session.mode].label}.`;
-    case 'expired':
-      return 'The session token expired before it was used. Start a new session when you are ready.';
-    case 'ending':
-      return 'Ending the session…';
-    case 'ended':
-      return state.notice ? `Session ended. ${state.notice}` : 'Session ended.';
-    case 'error':
-      return `Could not start a session. ${describeFailure(state.failure).title}`;
-  }
-}
-
-const PHASE_BADGE: Record<CoachState['phase'], { label: string; tone: string }> = {
-  idle: { label: 'Not started', tone: 'bg-surface-sunken text-ink-muted' },
-  requesting: { label: 'Connecting', tone: 'bg-accent-soft text-accent' },
-  active: { label: 'Active', tone: 'bg-success-soft text-success' },
-  expired: { label: 'Expired', tone: 'bg-warning-soft text-warning' },
-  ending: { label: 'Ending', tone: 'bg-surface-sunken text-ink-muted' },
-  ended: { label: 'Ended', tone: 'bg-surface-sunken text-ink-muted' },
-  error: { label: 'Problem', tone: 'bg-danger-soft text-danger' },
-};
-
-const buttonBase =
-  'inline-flex items-center justify-center gap-2 rounded-control px-4 py-2.5 text-sm font-semibold transition-colors duration-150';
-const primaryButton = `${buttonBase} bg-accent text-accent-ink shadow-sm hover:bg-accent-hover aria-disabled:cursor-not-allowed aria-disabled:opacity-60 aria-disabled:hover:bg-accent`;
-const secondaryButton = `${buttonBase} border border-line-strong bg-surface text-ink hover:bg-surface-sunken disabled:cursor-not-allowed disabled:opacity-60`;
+import type { DemoScenarioBrief } from '../../../lib/voice-agent/demo/script/scenario-role';
+import { hasRecapFor, recapConsentGiven } from '../../../lib/training/recap-index';
+import type { ContentTitles } from '../../training/wrap-up/SessionResult';
+import { usePracticeWrapUp, type PracticeScenario } from '../../training/wrap-up/use-practice-wrap-up';
 
 const NO_SEARCH_ROUTING: SearchRouting = {};
 
@@ -76,14 +44,40 @@ interface Props {
   searchRouting?: SearchRouting;
   /** The practice scenario chosen on its brief page (`/coach?scenario=…`, checked by the page); none = free coaching. */
   scenarioId?: string;
+  /** What the session is graded and recorded as (the page's scenario, or free coaching). */
+  practice?: PracticeScenario;
+  /** Titles of the articles and scenarios a scorecard may suggest next. */
+  titles?: ContentTitles;
+  /** The chosen scenario's public brief: the demo coach rehearses it. */
+  brief?: DemoScenarioBrief;
 }
 
-export default function CoachConsole({ searchRouting = NO_SEARCH_ROUTING, scenarioId }: Props) {
+// Shown only when there is a previous session to offer / once a session is over: not part of the first load.
+const RecapConsent = lazy(() => import('../../training/recap/RecapConsent').then((m) => ({ default: m.RecapConsent })));
+const SessionResult = lazy(() => import('../../training/wrap-up/SessionResult').then((m) => ({ default: m.SessionResult })));
+
+const FREE_COACHING: PracticeScenario = { id: 'free-coaching', title: 'Free coaching' };
+const NO_TITLES: ContentTitles = { articles: {}, scenarios: {} };
+
+export default function CoachConsole({ searchRouting = NO_SEARCH_ROUTING, scenarioId, practice = FREE_COACHING, titles = NO_TITLES, brief }: Props) {
   // One client per routing (the endpoint is decided lazily, never during render).
   const { configuredUrl, devServerUrl } = searchRouting;
   const searchClient = useMemo(() => createSearchClient({ configuredUrl, devServerUrl }), [configuredUrl, devServerUrl]);
   // One owner of the credential for the session panel and the voice connection.
-  const tokens = useMemo(() => createTokenManager({ scenarioId }), [scenarioId]);
+  // A new session carries the previous session's signed recap only when the user has said yes (RecapConsent).
+  const practiceId = practice.id;
+  const tokens = useMemo(
+    () =>
+      createTokenManager({
+        scenarioId,
+        // The history is opened only when there is consent and (by the index) a recap to find.
+        recap: () =>
+          recapConsentGiven() && hasRecapFor(practiceId)
+            ? import('../../training/recap/recap-source').then((m) => m.consentedRecapToken(practiceId))
+            : Promise.resolve(undefined),
+      }),
+    [scenarioId, practiceId],
+  );
   const voice = useMemo(() => {
     const telemetry = createTelemetryClient();
     const realtime = new VoiceSession({
@@ -102,14 +96,18 @@ export default function CoachConsole({ searchRouting = NO_SEARCH_ROUTING, scenar
       loadEngine: (kind) =>
         kind === 'fallback'
           ? import('../../../lib/voice-agent/fallback/fallback-session').then((m) => new m.FallbackSession({ tokens, telemetry }))
-          : import('../../../lib/voice-agent/demo/demo-session').then((m) => new m.DemoSession({ tokens, telemetry, search: searchClient })),
+          : import('../../../lib/voice-agent/demo/demo-session').then((m) => new m.DemoSession({ tokens, telemetry, search: searchClient, scenario: brief })),
     });
-  }, [tokens, searchClient]);
+  }, [tokens, searchClient, brief]);
   useEffect(() => () => voice.dispose(), [voice]);
   const live = useVoiceSession(voice);
   const voiceActive = !['idle', 'ended', 'failed', 'fallback'].includes(live.status);
 
-  const { state, start, end, markExpired } = useCoachSession({ tokens });
+  const { state, start, end, restart, markExpired } = useCoachSession({ tokens });
+  const wrapUp = usePracticeWrapUp(voice, live, practice);
+  // Read after mount (the server cannot see localStorage), and again once a session was recorded.
+  const [offerRecap, setOfferRecap] = useState(false);
+  useEffect(() => setOfferRecap(hasRecapFor(practice.id)), [practice.id, wrapUp.state]);
 
   const session = state.phase === 'active' || state.phase === 'expired' || state.phase === 'ending' ? state.session : undefined;
   const liveSessionId = voiceActive ? live.sessionId : state.phase === 'active' ? state.session.sessionId : undefined;
@@ -126,9 +124,8 @@ export default function CoachConsole({ searchRouting = NO_SEARCH_ROUTING, scenar
     }
   }, [live.searches, record]);
 
-  const hangUp = () => {
-    void voice.hangUp({ endOnServer: live.sessionId !== undefined && live.sessionId !== session?.sessionId }).then(() => end());
-  };
+  // Ending grades the conversation first (the server grades only a live session), then ends it.
+  const hangUp = () => end(() => wrapUp.beforeEnd(session && { sessionId: session.sessionId, mode: session.mode }));
 
   const retryAtLocal = state.phase === 'error' ? state.retryAtLocal : undefined;
   const now = useNow(retryAtLocal !== undefined);
@@ -155,6 +152,7 @@ export default function CoachConsole({ searchRouting = NO_SEARCH_ROUTING, scenar
       event.preventDefault();
       return;
     }
+    wrapUp.clear();
     start();
   };
 
@@ -214,9 +212,29 @@ export default function CoachConsole({ searchRouting = NO_SEARCH_ROUTING, scenar
 
         {session && session.warnings.length > 0 && <WarningsList warnings={session.warnings} />}
 
-        {session && state.phase === 'active' && <VoicePanel voice={voice} snapshot={live} mode={live.mode ?? session.mode} onHangUp={hangUp} />}
+        {offerRecap && (state.phase === 'active' || state.phase === 'ended') && (
+          <Suspense fallback={null}>
+            <RecapConsent
+              // Remounted once a session was recorded, so the one just finished is offered for the next.
+              key={wrapUp.state?.phase ?? 'none'}
+              scenarioId={practice.id}
+              locked={state.phase === 'active' && live.status !== 'idle' && live.status !== 'ended'}
+              onChange={() => state.phase === 'active' && live.status === 'idle' && restart()}
+            />
+          </Suspense>
+        )}
+
+        {session && (state.phase === 'active' || state.phase === 'ending') && (
+          <VoicePanel voice={voice} snapshot={live} mode={live.mode ?? session.mode} onHangUp={hangUp} closing={state.phase === 'ending'} />
+        )}
 
         {liveSessionId && <SearchPanel entries={searchLog.entries} busy={searchLog.busy} onSearch={searchLog.search} />}
+
+        {wrapUp.state && (
+          <Suspense fallback={<p className="text-ink-muted">Preparing your scorecard…</p>}>
+            <SessionResult state={wrapUp.state} titles={titles} />
+          </Suspense>
+        )}
 
         {state.phase === 'error' && <FailurePanel failure={state.failure} retryInMs={retryInMs} />}
       </div>
@@ -246,7 +264,7 @@ export default function CoachConsole({ searchRouting = NO_SEARCH_ROUTING, scenar
             data-testid="end-session"
             className={secondaryButton}
             disabled={state.phase === 'ending'}
-            onClick={voiceActive ? hangUp : end}
+            onClick={hangUp}
           >
             <Square size={14} aria-hidden="true" />
             {state.phase === 'ending' ? 'Ending…' : 'End session'}

@@ -5,10 +5,10 @@
  *
  * Test hooks: voice-start, voice-status, voice-transport, voice-retry, voice-offline, voice-mute,
  * voice-interrupt, voice-hangup, voice-ptt-toggle, voice-ptt, voice-coach-speaking, voice-transport-select,
- * voice-mic-level (and TranscriptView's / MessageComposer's voice-*).
+ * voice-mic-level (and TranscriptView's / MessageComposer's voice-*, DeliverySignalsPanel's signal-*).
  */
 import { Hand, LoaderCircle, Mic, MicOff, PhoneOff, Square, WifiOff } from 'lucide-react';
-import { useEffect, type KeyboardEvent } from 'react';
+import { lazy, Suspense, useEffect, type KeyboardEvent } from 'react';
 import type { VoiceController } from '../../../lib/voice-agent/session/voice-controller';
 import type { CoachMode } from '../../../lib/voice-agent/types/api';
 import type { TransportPreference, VoiceSnapshot } from '../../../lib/voice-agent/session/voice-session-types';
@@ -17,6 +17,9 @@ import { storePreference } from '../hooks/use-voice-session';
 import { LevelMeter } from './LevelMeter';
 import { MessageComposer } from './MessageComposer';
 import { TranscriptView } from './TranscriptView';
+
+// Loaded once the user has said something: not part of /coach's first load (its JS budget).
+const DeliverySignalsPanel = lazy(() => import('../../training/components/DeliverySignalsPanel'));
 
 const ACTIVE = new Set<VoiceSnapshot['status']>(['connecting', 'connected', 'reconnecting', 'renewing', 'waiting', 'offline']);
 const TRANSPORT_LABEL = { webrtc: 'WebRTC', websocket: 'WebSocket (fallback for restricted networks)' } as const;
@@ -70,9 +73,11 @@ interface Props {
   mode: CoachMode;
   /** Hang up (the console also ends the server session). */
   onHangUp: () => void;
+  /** The session is being closed (its scorecard is prepared): the conversation stays on screen, no new talk. */
+  closing?: boolean;
 }
 
-export function VoicePanel({ voice, snapshot: s, mode, onHangUp }: Props) {
+export function VoicePanel({ voice, snapshot: s, mode, onHangUp, closing = false }: Props) {
   const copy = ENGINE_COPY[mode];
   const active = ACTIVE.has(s.status);
   const connected = s.status === 'connected';
@@ -148,7 +153,7 @@ export function VoicePanel({ voice, snapshot: s, mode, onHangUp }: Props) {
       )}
 
       <div className="flex flex-wrap items-center gap-3">
-        {!active && (
+        {!active && !closing && (
           <button type="button" data-testid="voice-start" className={primary} onClick={() => voice.start()}>
             <Mic size={16} aria-hidden="true" />
             {s.status === 'idle' ? copy.start : 'Talk again'}
@@ -221,6 +226,11 @@ export function VoicePanel({ voice, snapshot: s, mode, onHangUp }: Props) {
       </div>
 
       <MessageComposer enabled={connected} onSend={(text) => voice.sendText(text)} />
+      {s.turns.some((t) => t.role === 'user') && (
+        <Suspense fallback={null}>
+          <DeliverySignalsPanel turns={s.turns} />
+        </Suspense>
+      )}
       <TranscriptView turns={s.turns} asText={() => voice.transcriptAsText()} />
     </section>
   );

@@ -60,8 +60,13 @@ export interface CoachSession {
   state: CoachState;
   /** Request a new session (no-op while one is being requested or is active). */
   start: () => void;
-  /** End the current session. */
-  end: () => void;
+  /**
+   * End the current session. `beforeEnd` runs first, while the server still holds the session open (the
+   * scorecard is graded from a live session); the session ends whatever it does.
+   */
+  end: (beforeEnd?: () => Promise<unknown>) => void;
+  /** Replace an unused session with a new one (its request changed, e.g. the recap consent). */
+  restart: () => void;
   /** Called by the countdown when the token's lifetime is over. */
   markExpired: () => void;
 }
@@ -90,6 +95,8 @@ export function useCoachSession({ autoStart = true, tokens }: { autoStart?: bool
   /** Session ended by the unload beacon (so a back/forward-cache restore can say so). */
   const beaconedRef = useRef<string | null>(null);
   const inFlightRef = useRef<AbortController | null>(null);
+  /** An end is under way (it may be waiting for the scorecard): a second click does nothing. */
+  const endingRef = useRef(false);
   const mountedRef = useRef(true);
 
   const start = useCallback(() => {
@@ -116,23 +123,40 @@ export function useCoachSession({ autoStart = true, tokens }: { autoStart?: bool
     });
   }, [tokens]);
 
-  const end = useCallback(() => {
+  const end = useCallback((beforeEnd?: () => Promise<unknown>) => {
     const sessionId = liveSessionRef.current;
-    if (!sessionId) return;
+    if (!sessionId || endingRef.current) return;
+    endingRef.current = true;
     dispatch({ type: 'ending' });
-    tokens?.clear();
-    void endSessionRequest(sessionId).then((result) => {
-      tokenRef.current = null;
-      liveSessionRef.current = null;
-      if (!mountedRef.current) return;
-      dispatch({
-        type: 'ended',
-        notice: result.ok
-          ? undefined
-          : 'The server did not confirm the end of the session. It will close on its own when its time runs out.',
+    const before = beforeEnd ? beforeEnd().catch(() => undefined) : Promise.resolve();
+    void before
+      .then(() => {
+        tokens?.clear();
+        return endSessionRequest(sessionId);
+      })
+      .then((result) => {
+        endingRef.current = false;
+        tokenRef.current = null;
+        liveSessionRef.current = null;
+        if (!mountedRef.current) return;
+        dispatch({
+          type: 'ended',
+          notice: result.ok
+            ? undefined
+            : 'The server did not confirm the end of the session. It will close on its own when its time runs out.',
+        });
       });
-    });
   }, [tokens]);
+
+  const restart = useCallback(() => {
+    const sessionId = liveSessionRef.current;
+    if (!sessionId || inFlightRef.current) return;
+    tokenRef.current = null;
+    liveSessionRef.current = null;
+    tokens?.clear();
+    void endSessionRequest(sessionId);
+    start();
+  }, [tokens, start]);
 
   const markExpired = useCallback(() => {
     // No transport is connected yet, so an expired credential means the session is over: drop it and
@@ -191,5 +215,5 @@ export function useCoachSession({ autoStart = true, tokens }: { autoStart?: bool
     };
   }, [tokens]);
 
-  return { state, start, end, markExpired };
+  return { state, start, end, restart, markExpired };
 }

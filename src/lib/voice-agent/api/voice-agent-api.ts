@@ -35,9 +35,12 @@ export interface RequestOptions {
   timeoutMs?: number;
 }
 
-/** POST /token: start a session (for a practice scenario when `scenarioId` is given). */
-export function requestToken(options?: RequestOptions & { scenarioId?: string }): Promise<ApiResult<TokenResponse>> {
-  const body = options?.scenarioId ? { scenarioId: options.scenarioId } : {};
+/**
+ * POST /token: start a session (for a practice scenario when `scenarioId` is given). `recap` is the
+ * server-signed summary of the user's previous session in that scenario, sent only with their consent.
+ */
+export function requestToken(options?: RequestOptions & { scenarioId?: string; recap?: string }): Promise<ApiResult<TokenResponse>> {
+  const body = { ...(options?.scenarioId ? { scenarioId: options.scenarioId } : {}), ...(options?.recap ? { recap: options.recap } : {}) };
   return call(ENDPOINTS.token, { method: 'POST', body }, parseTokenResponse, options);
 }
 

@@ -2,7 +2,9 @@
  * The demo coach's voice: the browser's speech synthesis, one sentence per utterance, replies queued in
  * order. One sentence at a time because long utterances stall in some browsers, because the text can be
  * revealed as it is spoken, and because a cut (barge-in) then knows what the user heard: the finished
- * sentences plus the current one up to the last word boundary the voice reported.
+ * sentences plus the current one up to the last word boundary the voice reported. How long the user
+ * heard the voice (for the delivery signals) is timed from each utterance's `start` to its `end`, or to
+ * the cut.
  *
  * When there is no synthesis, or an utterance does not start within `startTimeoutMs` (no voice
  * installed, a stuck speech service), or the voice fails, the speaker gives up for good and the session
@@ -16,8 +18,8 @@ import type { DemoSpeech, UtteranceLike, VoiceLike } from './speech-apis';
 export const SPEECH_START_TIMEOUT_MS = 2_000;
 
 export interface SpeakerEvents {
-  /** The text heard so far of reply `id` (it grows sentence by sentence); `done` once fully spoken. */
-  progress(id: string, heard: string, done: boolean): void;
+  /** The text heard so far of reply `id` (it grows sentence by sentence); `done` once fully spoken, with the ms it took. */
+  progress(id: string, heard: string, done: boolean, spokenMs?: number): void;
   /** The coach's voice started or stopped. */
   speaking(active: boolean): void;
   /** Speech is unavailable from now on; the replies not yet spoken are handed back (in order). */
@@ -34,6 +36,9 @@ interface Reply {
   started: boolean;
   /** Last word boundary reported in the current sentence. */
   boundary?: number;
+  /** Ms spoken in the finished sentences, and when the current one started (the clock's ms). */
+  spokenMs: number;
+  startedAt?: number;
 }
 
 export class CoachSpeaker {
@@ -67,22 +72,23 @@ export class CoachSpeaker {
 
   /** Queue a reply; it is spoken after the ones before it. */
   say(id: string, text: string): void {
-    this.queue.push({ id, text, sentences: splitSentences(text), index: 0, started: false });
+    this.queue.push({ id, text, sentences: splitSentences(text), index: 0, started: false, spokenMs: 0 });
     if (this.queue.length === 1) this.speakNext();
   }
 
   /**
-   * Stop now. Returns what the user heard of the reply being spoken, and the ids of queued replies that
-   * were never started (the session drops them).
+   * Stop now. Returns what the user heard of the reply being spoken (its text, and for how many ms the
+   * voice spoke), and the ids of queued replies that were never started (the session drops them).
    */
-  cancel(): { id: string; heard: string; dropped: string[] } | undefined {
+  cancel(): { id: string; heard: string; heardMs: number; dropped: string[] } | undefined {
     const [reply, ...rest] = this.queue;
     this.queue = [];
     this.stopUtterance();
     this.speech.synthesis?.cancel();
     this.setActive(false);
     if (!reply) return undefined;
-    return { id: reply.id, heard: heardOf(reply), dropped: rest.map((r) => r.id) };
+    const current = reply.started && reply.startedAt !== undefined ? this.now() - reply.startedAt : 0;
+    return { id: reply.id, heard: heardOf(reply), heardMs: reply.spokenMs + current, dropped: rest.map((r) => r.id) };
   }
 
   dispose(): void {
@@ -106,6 +112,7 @@ export class CoachSpeaker {
       if (this.current !== utterance) return;
       clearTimeout(this.startTimer);
       reply.started = true;
+      reply.startedAt = this.now();
       this.setActive(true);
       this.events.progress(reply.id, heardOf(reply, true), false);
     };
@@ -117,6 +124,7 @@ export class CoachSpeaker {
       clearTimeout(this.startTimer);
       // Some engines end an utterance without ever starting it: that is a failure, not speech.
       if (!reply.started) return this.fail();
+      reply.spokenMs += this.now() - (reply.startedAt ?? this.now());
       reply.index += 1;
       this.speakNext();
     };
@@ -140,7 +148,7 @@ export class CoachSpeaker {
   private finish(reply: Reply): void {
     this.current = undefined;
     this.queue.shift();
-    this.events.progress(reply.id, reply.text, true);
+    this.events.progress(reply.id, reply.text, true, reply.spokenMs);
     if (this.queue.length === 0) this.setActive(false);
     else this.speakNext();
   }
@@ -158,6 +166,10 @@ export class CoachSpeaker {
     }
     this.setActive(false);
     this.events.unavailable(unspoken);
+  }
+
+  private now(): number {
+    return Date.now();
   }
 
   private stopUtterance(): void {

@@ -1,8 +1,9 @@
 /**
  * Speech out for the demo session: the coach's lines become transcript turns that the speaker
  * (coach-speaker.ts) reveals as it says them, and the cut when the user speaks over the coach (barge-in,
- * the stop button) leaves each turn with only what was heard. Kept apart from demo-session.ts so the
- * session runs the conversation and this module alone knows how a line reaches the screen and the ear.
+ * the stop button) leaves each turn with only what was heard — and, as its duration, how long the voice
+ * spoke (for the delivery signals). Kept apart from demo-session.ts so the session runs the conversation
+ * and this module alone knows how a line reaches the screen and the ear.
  *
  * No voice degrades to text, never to an error: the replies not yet spoken are shown as text, and the
  * status line says so once.
@@ -37,7 +38,8 @@ export class CoachSpeechTurns {
 
   constructor(speech: DemoSpeech, lang: string, private readonly host: CoachSpeechHost) {
     this.speaker = new CoachSpeaker(speech, {
-      progress: (id, heard, done) => host.setTurns(patchTurn(host.turns(), id, { text: heard, status: done ? 'done' : 'streaming' })),
+      progress: (id, heard, done, spokenMs = 0) =>
+        host.setTurns(patchTurn(host.turns(), id, { text: heard, status: done ? 'done' : 'streaming', ...spokenFor(spokenMs) })),
       speaking: (active) => host.update({ coachSpeaking: active }),
       unavailable: (unspoken) => this.voiceUnavailable(unspoken),
     }, { lang });
@@ -68,7 +70,7 @@ export class CoachSpeechTurns {
   cut(): void {
     const cut = this.speaker.cancel();
     if (!cut) return;
-    let turns = patchTurn(this.host.turns(), cut.id, { text: cut.heard, status: 'interrupted' });
+    let turns = patchTurn(this.host.turns(), cut.id, { text: cut.heard, status: 'interrupted', ...spokenFor(cut.heardMs) });
     turns = dropTurns(turns, cut.dropped);
     this.host.setTurns(turns);
   }
@@ -93,4 +95,9 @@ export class CoachSpeechTurns {
     this.textOnlyNoticed = true;
     this.host.update({ message: textOnlyMessage(this.host.microphoneMessage()) });
   }
+}
+
+/** A turn's `durationMs` when the voice spoke at all. */
+function spokenFor(ms: number): { durationMs?: number } {
+  return ms > 0 ? { durationMs: Math.round(ms) } : {};
 }

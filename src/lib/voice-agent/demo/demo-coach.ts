@@ -14,11 +14,12 @@ import type { CoachState, DemoAction, DemoCoach, Offer, ReplyContext, Stage } fr
 import { createChooser } from './demo-choice';
 import { classify, roleFor, type Intent } from './demo-intent';
 import { describe, orgPhrase, updateProfile } from './demo-profile';
-import { counterpartReply, feedback, startRehearsal } from './demo-rehearsal';
+import { counterpartReply, feedback, roleOf, startRehearsal } from './demo-rehearsal';
 import { goodbyeText, isEmptyAnswer, searchAnswerText } from './demo-phrasing';
 import { fill, hasAny, normalise, splitSentences } from './demo-text';
 import { DONT_KNOW_HINTS, LINES } from './script/conversation-lines';
-import { roleById } from './script/rehearsal-roles';
+import { roleById, type RehearsalRole } from './script/rehearsal-roles';
+import { scenarioOpening, scenarioRole, type DemoScenarioBrief } from './script/scenario-role';
 import type { DemoTopic, RoleId, TopicId } from './script/topic-types';
 import { rankTopics, topicById } from './script/topics';
 
@@ -35,8 +36,14 @@ const STRONG_SWITCH = 7;
 const MOVE_WORDS = ['move*', 'second', 'next', 'latter', 'other', 'instead'];
 const REHEARSE_WORDS = ['test*', 'pressure', 'rehears*', 'practi*', 'role*', 'first', 'former', 'play*'];
 
-export function createDemoCoach(options: { seed?: number } = {}): DemoCoach {
+/**
+ * `scenario`: the practice scenario the session is for. A role-play opens in role as its counterpart and
+ * rehearses its pushbacks; a coaching scenario opens with its own first line; then the coach works as usual.
+ */
+export function createDemoCoach(options: { seed?: number; scenario?: DemoScenarioBrief } = {}): DemoCoach {
   const choose = createChooser(options.seed ?? 1);
+  const scenario = options.scenario;
+  const counterpart = scenario?.kind === 'roleplay' ? scenarioRole(scenario) : undefined;
   let s: CoachState = { stages: {}, covered: [], profile: {}, profileNoted: false, rehearsed: [], usedInsights: [], stalls: 0 };
 
   const org = () => orgPhrase(s.profile);
@@ -99,13 +106,16 @@ export function createDemoCoach(options: { seed?: number } = {}): DemoCoach {
     return advance(topicById(id), answer, [prefix, returning || s.topic ? intro : ''].filter(Boolean).join(' '));
   }
 
-  function rehearse(role: RoleId, prefix = '', again = false): DemoAction[] {
+  function rehearse(role: RoleId | RehearsalRole, prefix = '', again = false): DemoAction[] {
     const started = startRehearsal(role, again);
     s.rehearsal = started.rehearsal;
     s.offer = undefined;
-    if (!s.rehearsed.includes(role)) s.rehearsed = [...s.rehearsed, role];
-    return say(prefix, started.line);
+    if (typeof role === 'string' && !s.rehearsed.includes(role)) s.rehearsed = [...s.rehearsed, role];
+    return say(prefix, typeof role === 'string' || again ? started.line : scenarioOpening(role));
   }
+
+  /** The rehearsal's own role again (the scenario's counterpart stays the scenario's). */
+  const sameRole = (r: NonNullable<CoachState['rehearsal']>): RoleId | RehearsalRole => r.custom ?? (r.role as RoleId);
 
   function stepOut(): DemoAction[] {
     const r = s.rehearsal!;
@@ -138,11 +148,11 @@ export function createDemoCoach(options: { seed?: number } = {}): DemoCoach {
     }
     if (offer.kind === 'again-or-back') {
       const r = s.rehearsal!;
-      if (intent.kind === 'again' || intent.kind === 'yes' || intent.kind === 'rehearse') return rehearse(r.role, choose.pick(LINES.rehearsalRestart), true);
-      if (intent.kind === 'resume' && r.round < roleById(r.role).pushbacks.length) {
+      if (intent.kind === 'again' || intent.kind === 'yes' || intent.kind === 'rehearse') return rehearse(sameRole(r), choose.pick(LINES.rehearsalRestart), true);
+      if (intent.kind === 'resume' && r.round < roleOf(r).pushbacks.length) {
         s.offer = undefined;
         s.rehearsal = { ...r, inRole: true };
-        return say(choose.pick(LINES.rehearsalResume), roleById(r.role).pushbacks[r.round]!);
+        return say(choose.pick(LINES.rehearsalResume), roleOf(r).pushbacks[r.round]!);
       }
       s.offer = undefined;
       if (intent.kind === 'no' || intent.kind === 'stepOut' || /\b(coach\w*|back)\b/.test(n)) {
@@ -214,7 +224,7 @@ export function createDemoCoach(options: { seed?: number } = {}): DemoCoach {
         return say(choose.pick(LINES.stepOutIdle));
       case 'again':
       case 'resume':
-        return s.rehearsal ? rehearse(s.rehearsal.role, choose.pick(LINES.rehearsalRestart), true) : answer(n, note);
+        return s.rehearsal ? rehearse(sameRole(s.rehearsal), choose.pick(LINES.rehearsalRestart), true) : answer(n, note);
       case 'hold':
         return say(context.interrupted ? 'Of course, go ahead. What were you going to say?' : `Take your time. ${question()}`);
       case 'thanks':
@@ -256,7 +266,9 @@ export function createDemoCoach(options: { seed?: number } = {}): DemoCoach {
 
   return {
     opening({ resuming = false } = {}) {
-      return say(choose.pick(resuming ? LINES.resume : LINES.opening));
+      if (resuming) return say(choose.pick(LINES.resume));
+      if (counterpart) return rehearse(counterpart);
+      return say(scenario ? scenario.openingLine : choose.pick(LINES.opening));
     },
     reply(userText, context = {}) {
       return respond(userText, context);

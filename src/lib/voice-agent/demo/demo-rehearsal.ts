@@ -9,7 +9,7 @@
 import { wordCount } from './demo-text';
 import { LINES } from './script/conversation-lines';
 import { roleById, STEP_OUT_HINT, type RehearsalRole } from './script/rehearsal-roles';
-import type { RoleId } from './script/topic-types';
+import type { RehearsalRoleId, RoleId } from './script/topic-types';
 
 export interface Observation {
   words: number;
@@ -20,7 +20,9 @@ export interface Observation {
 }
 
 export interface Rehearsal {
-  role: RoleId;
+  role: RehearsalRoleId;
+  /** The scenario's counterpart, when `role` is `scenario` (not in the built-in list). */
+  custom?: RehearsalRole;
   /** Next objection to raise. */
   round: number;
   /** Sharper reactions already used (each once per run). */
@@ -47,18 +49,23 @@ export function observe(normalised: string): Observation {
   };
 }
 
+/** The role a rehearsal plays: the scenario's counterpart, or a built-in one. */
+export function roleOf(rehearsal: Pick<Rehearsal, 'role' | 'custom'>): RehearsalRole {
+  return rehearsal.custom ?? roleById(rehearsal.role as RoleId);
+}
+
 /** A fresh run; `again` skips the scene-setting and plays it tougher. */
-export function startRehearsal(role: RoleId, again = false): { rehearsal: Rehearsal; line: string } {
-  const r = roleById(role);
+export function startRehearsal(role: RoleId | RehearsalRole, again = false): { rehearsal: Rehearsal; line: string } {
+  const r = typeof role === 'string' ? roleById(role) : role;
   return {
-    rehearsal: { role, round: 0, reacted: [], answers: [], inRole: true, tough: again },
+    rehearsal: { role: r.id, ...(typeof role === 'string' ? {} : { custom: role }), round: 0, reacted: [], answers: [], inRole: true, tough: again },
     line: again ? r.opener : `${r.setup} ${STEP_OUT_HINT} ${r.opener}`,
   };
 }
 
 /** The counterpart's next line after the user's answer; `finished` when the objections ran out. */
 export function counterpartReply(rehearsal: Rehearsal, normalised: string, vague: boolean): { rehearsal: Rehearsal; line: string; finished: boolean } {
-  const role = roleById(rehearsal.role);
+  const role = roleOf(rehearsal);
   const seen = observe(normalised);
   const answers = [...rehearsal.answers, seen];
   const reaction = pickReaction(role, rehearsal, answers, seen, vague);
@@ -82,7 +89,7 @@ function pickReaction(role: RehearsalRole, r: Rehearsal, answers: readonly Obser
 
 /** Out of role: one strength, one gap, one question (the brief's coaching shape). */
 export function feedback(rehearsal: Rehearsal, intro: string): string {
-  const role = roleById(rehearsal.role);
+  const role = roleOf(rehearsal);
   const f = LINES.feedback;
   const answers = rehearsal.answers;
   if (answers.length === 0) return `${intro} ${f.nothingYet}`;

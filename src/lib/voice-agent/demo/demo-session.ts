@@ -21,6 +21,7 @@ import type { EngineStart, VoiceController } from '../session/voice-controller';
 import { initialSnapshot, type SearchActivity, type TransportPreference, type VoiceSnapshot } from '../session/voice-session-types';
 import { CoachSpeechTurns } from './coach-speech-turns';
 import { createDemoCoach, type DemoAction, type DemoCoach } from './demo-coach';
+import type { DemoScenarioBrief } from './script/scenario-role';
 import { connectedPatch, DEMO_MESSAGES, defaultLang, withSearch } from './demo-session-state';
 import { putTurn, turnsAsText, type Turns } from './demo-transcript';
 import { browserSpeech, type DemoSpeech } from './speech-apis';
@@ -36,6 +37,8 @@ export interface DemoSessionDeps {
   speech?: DemoSpeech;
   /** Seed for the coach's choice of lines (default: the clock, so sessions differ). */
   seed?: number;
+  /** The practice scenario the session is for: the scripted coach rehearses it (its public brief only). */
+  scenario?: DemoScenarioBrief;
   /** Recognition and voice language (default: the browser's, if English, else en-GB). */
   lang?: string;
   /** A short pause before the coach answers, so it does not talk over the end of a sentence. Default 350 ms; 0 = at once. */
@@ -64,7 +67,7 @@ export class DemoSession extends SnapshotStore<VoiceSnapshot> implements VoiceCo
     super(initialSnapshot({ mode: 'demo' }));
     const speech = deps.speech ?? browserSpeech();
     const lang = deps.lang ?? defaultLang();
-    this.coach = createDemoCoach({ seed: deps.seed ?? Date.now() });
+    this.coach = createDemoCoach({ seed: deps.seed ?? Date.now(), scenario: deps.scenario });
     this.server = deps.server ?? { endSession, endSessionOnUnload };
     this.summary = new SessionSummary(deps.telemetry);
     // One link for both halves of the speech wiring: the transcript, the status line, one id counter.
@@ -75,7 +78,7 @@ export class DemoSession extends SnapshotStore<VoiceSnapshot> implements VoiceCo
       isLive: () => this.isLive(),
       nextId: (prefix: string) => `${prefix}_${++this.seq}`,
       microphoneMessage: () => this.userSpeech.problemMessage,
-      said: (text: string, interrupted: boolean) => this.userSaid(text, 'voice', interrupted),
+      said: (text: string, interrupted: boolean, durationMs?: number) => this.userSaid(text, 'voice', interrupted, durationMs),
     };
     this.coachSpeech = new CoachSpeechTurns(speech, lang, host);
     this.userSpeech = new UserSpeechTurns(speech, lang, host, this.coachSpeech);
@@ -196,10 +199,11 @@ export class DemoSession extends SnapshotStore<VoiceSnapshot> implements VoiceCo
   // ---- the conversation ----------------------------------------------------------------------
 
   /** A finished user turn, typed or spoken (either replaces the half-heard one); `interrupted`: it cut the coach off. */
-  private userSaid(text: string, source: 'voice' | 'text', interrupted: boolean): void {
+  private userSaid(text: string, source: 'voice' | 'text', interrupted: boolean, durationMs?: number): void {
     this.userTurns += 1;
     const id = this.userSpeech.takeTurnId();
-    this.updateTurns(putTurn(this.snapshot.turns, { itemId: id, role: 'user', text, status: 'done', source }));
+    const timed = durationMs !== undefined && durationMs > 0 ? { durationMs } : {};
+    this.updateTurns(putTurn(this.snapshot.turns, { itemId: id, role: 'user', text, status: 'done', source, ...timed }));
     this.answer(text, interrupted);
   }
 

@@ -1,7 +1,10 @@
 /**
  * Speech in for the demo session: what recognition hears (coach-listener.ts) becomes the user's turn —
  * shown as it is said, then handed to the session to answer — and speaking over the coach cuts it
- * (barge-in). Also the microphone state on screen and how long the user spoke (for the summary). Kept
+ * (barge-in). Also the microphone state on screen, how long the user spoke (for the summary), and each
+ * spoken turn's duration for the delivery signals: from the utterance's start (recognition's
+ * `speechstart`, or its first words when speech was already under way) to its final result — which
+ * includes the recogniser's short wait for the end, so a pace from it errs slow, never fast. Kept
  * apart from demo-session.ts so the session runs the conversation and this module alone knows how a
  * voice reaches the transcript.
  *
@@ -25,8 +28,8 @@ export interface UserSpeechHost {
   isLive(): boolean;
   /** A fresh turn id from the session's one counter (ids stay unique across users, coach and searches). */
   nextId(prefix: 'demo_user'): string;
-  /** A finished utterance, and whether it cut the coach off: the session adds the turn and answers. */
-  said(text: string, interrupted: boolean): void;
+  /** A finished utterance, whether it cut the coach off, and how long it took (ms, when known): the session adds the turn and answers. */
+  said(text: string, interrupted: boolean, durationMs?: number): void;
 }
 
 export class UserSpeechTurns {
@@ -37,6 +40,8 @@ export class UserSpeechTurns {
   private listening = false;
   private speechStartedAt: number | undefined;
   private speechMs = 0;
+  /** When the utterance being heard began (its duration's start). */
+  private utteranceStartedAt: number | undefined;
 
   constructor(
     speech: DemoSpeech,
@@ -95,6 +100,7 @@ export class UserSpeechTurns {
     // The user talks over the coach: stop it (barge-in). Interim words, not `speechstart`, decide,
     // because the coach's own voice from the speakers also starts "speech".
     this.coach.cutIfSpeaking();
+    this.utteranceStartedAt ??= Date.now();
     this.pendingId ??= this.host.nextId('demo_user');
     this.host.setTurns(putTurn(this.host.turns(), { itemId: this.pendingId, role: 'user', text, status: 'pending', source: 'voice' }));
   }
@@ -102,10 +108,16 @@ export class UserSpeechTurns {
   private heardFinal(text: string): void {
     if (!this.host.isLive() || isEcho(text, this.coach.currentText)) return;
     const interrupted = this.coach.cutIfSpeaking();
-    this.host.said(text, interrupted);
+    const startedAt = this.utteranceStartedAt;
+    this.utteranceStartedAt = undefined;
+    this.host.said(text, interrupted, startedAt !== undefined ? Date.now() - startedAt : undefined);
   }
 
   private userSpeech(active: boolean): void {
+    // Speech that starts while the coach talks may be its own voice: the user's first words decide then.
+    if (active && !this.coach.currentText) this.utteranceStartedAt ??= Date.now();
+    // Speech that ended with no words heard (a cough, noise) starts no utterance.
+    if (!active && !this.pendingId) this.utteranceStartedAt = undefined;
     if (active) this.speechStartedAt ??= Date.now();
     else if (this.speechStartedAt !== undefined) {
       this.speechMs += Date.now() - this.speechStartedAt;
@@ -118,6 +130,7 @@ export class UserSpeechTurns {
     this.problem = problem;
     if (this.pendingId) this.host.setTurns(dropTurns(this.host.turns(), [this.pendingId]));
     this.pendingId = undefined;
+    this.utteranceStartedAt = undefined;
     this.host.update({ microphone: problem.microphone, userSpeaking: false, ...(this.host.isLive() ? { message: problem.message } : {}) });
   }
 

@@ -70,6 +70,11 @@ export class CoachReply {
     return this.outcome !== undefined;
   }
 
+  /** Ms of this reply's voice the user heard (so far; final once stopped or finished). */
+  get heardMs(): number {
+    return this.queue.heardMs;
+  }
+
   /** Stop now; what the user heard of the reply. */
   stop(): string {
     if (this.outcome) return this.outcome.text;

@@ -2,8 +2,9 @@
  * The conversation side of the fallback coach, independent of microphones and tokens: utterances from
  * the detector become user turns (transcribed), finished user turns get a coach reply (chat → speech),
  * the user talking over the coach (or the stop button, or a typed message) stops the reply and keeps
- * what was heard. Also the searches shown, token usage, and the latency the user feels (end of their
- * speech → the coach's first audio).
+ * what was heard. Also the searches shown, token usage, the latency the user feels (end of their
+ * speech → the coach's first audio), and each turn's spoken duration for the delivery signals (the
+ * voice detection's speech length; the coach's audio the user heard).
  *
  * Browser-only module: never import from `src/server/**` here.
  */
@@ -17,7 +18,7 @@ import { CoachReply, type ReplyOutcome, type SearchEvent } from './coach-reply';
 import type { FallbackApi } from './fallback-api';
 import { failureMessage, isFatal, MESSAGES, type FailedStep } from './fallback-messages';
 import { isBusy, type RequestRunner } from './fallback-requests';
-import { appendTurn, carryIn, chatMessages, chatTokens, patchTurn, removeTurn, turnsAsText } from './fallback-turns';
+import { appendTurn, carryIn, chatMessages, chatTokens, patchTurn, removeTurn, spokenFor, turnsAsText } from './fallback-turns';
 import { UtteranceDetector, type DetectorEvent } from './utterance-detector';
 import { wavBlob } from './wav';
 
@@ -120,7 +121,7 @@ export class FallbackConversation {
           this.deps.update({ userSpeaking: false });
           this.userSpeechMs += event.speechMs;
           this.deps.mark('coach:user-speech-end');
-          void this.transcribe(event.pcm, this.deps.now());
+          void this.transcribe(event.pcm, this.deps.now(), event.speechMs);
           break;
       }
     }
@@ -128,10 +129,11 @@ export class FallbackConversation {
 
   // ---- turns ---------------------------------------------------------------------------------
 
-  private async transcribe(pcm: Int16Array, endedAt: number): Promise<void> {
+  /** `speechMs`: the utterance's length as the voice detection measured it (the turn's duration). */
+  private async transcribe(pcm: Int16Array, endedAt: number, speechMs: number): Promise<void> {
     const itemId = this.nextId('user');
     this.endedAt.set(itemId, endedAt);
-    this.setTurns(appendTurn(this.turns, { itemId, role: 'user', text: '', status: 'pending', source: 'voice' }));
+    this.setTurns(appendTurn(this.turns, { itemId, role: 'user', text: '', status: 'pending', source: 'voice', ...spokenFor(speechMs) }));
     this.transcribing++;
     const wav = wavBlob(pcm, this.deps.captureRate);
     const language = this.deps.language;
@@ -171,7 +173,17 @@ export class FallbackConversation {
     this.startReply(this.endedAt.get(last.itemId) ?? this.deps.now());
   }
 
-  private startReply(since: number): void {
+  /**
+   * A practice scenario's counterpart speaks first, as in live voice: the chat is asked for the opening
+   * (no messages; the server knows the scenario). Only into an empty conversation.
+   */
+  open(): void {
+    if (this.active || this.turns.length > 0 || this.deps.signal().aborted) return;
+    this.startReply();
+  }
+
+  /** `since`: when the user's turn ended (the reply's latency is measured from it); none for the opening. */
+  private startReply(since?: number): void {
     const messages = chatMessages(this.turns);
     const turnId = this.nextId('coach');
     this.setTurns(appendTurn(this.turns, { itemId: turnId, role: 'assistant', text: '', status: 'pending', source: 'voice' }));
@@ -185,11 +197,11 @@ export class FallbackConversation {
       createPlayer: (options) => this.deps.createPlayer(options),
       onText: (text) => this.isActive(reply) && this.setTurns(patchTurn(this.turns, turnId, { text, status: 'streaming' })),
       onSearch: (event) => this.onSearch(event),
-      onFirstAudio: () => this.onFirstAudio(since),
+      onFirstAudio: () => since !== undefined && this.onFirstAudio(since),
       onSpeaking: (speaking) => this.isActive(reply) && this.deps.update({ coachSpeaking: speaking }),
       onSpeechFailed: (failure) => this.isActive(reply) && this.speechFailed(failure),
     });
-    this.active = { reply, turnId, since };
+    this.active = { reply, turnId, since: since ?? this.deps.now() };
     void reply.finished.then((outcome) => this.afterReply(reply, turnId, outcome));
   }
 
@@ -198,8 +210,8 @@ export class FallbackConversation {
     const active = this.active;
     if (!active) return;
     this.active = undefined;
-    const heard = active.reply.stop();
-    this.setTurns(patchTurn(this.turns, active.turnId, { text: heard, status: 'interrupted' }));
+    const text = active.reply.stop();
+    this.setTurns(patchTurn(this.turns, active.turnId, { text, status: 'interrupted', ...spokenFor(active.reply.heardMs) }));
     this.deps.update({ coachSpeaking: false });
   }
 
@@ -208,14 +220,14 @@ export class FallbackConversation {
     this.active = undefined;
     this.deps.update({ coachSpeaking: false });
     if (outcome.kind === 'done') {
-      this.setTurns(outcome.text ? patchTurn(this.turns, turnId, { text: outcome.text, status: 'done' }) : removeTurn(this.turns, turnId));
+      this.setTurns(outcome.text ? patchTurn(this.turns, turnId, { text: outcome.text, status: 'done', ...spokenFor(reply.heardMs) }) : removeTurn(this.turns, turnId));
       const { inputTokens, outputTokens } = outcome.done.usage;
       this.usage = addTokens(this.usage, chatTokens(outcome.done.usage));
       this.deps.update({ usage: this.usage });
       this.deps.telemetry.record({ type: 'usage', inputTextTokens: inputTokens, inputAudioTokens: 0, cachedTokens: 0, outputTextTokens: outputTokens, outputAudioTokens: 0 });
     } else {
       // What arrived before the failure was valid and was spoken: keep it, as a reply cut short.
-      this.setTurns(patchTurn(this.turns, turnId, outcome.text ? { text: outcome.text, status: 'interrupted' } : { status: 'failed' }));
+      this.setTurns(patchTurn(this.turns, turnId, outcome.text ? { text: outcome.text, status: 'interrupted', ...spokenFor(reply.heardMs) } : { status: 'failed' }));
       this.failed(outcome.failure, 'chat');
     }
     this.maybeRespond();

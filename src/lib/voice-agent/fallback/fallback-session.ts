@@ -195,6 +195,8 @@ export class FallbackSession extends SnapshotStore<VoiceSnapshot> implements Voi
     this.summary.started();
     this.update({ status: 'connected', message: this.micMessage, retryAt: undefined });
     this.applyMicrophone();
+    // In a practice scenario the counterpart opens (a conversation carried over from live voice is already open).
+    if (credential.data.scenario) this.conversation.open();
   }
 
   private startFailed(failure: ApiFailure, signal: AbortSignal): void {

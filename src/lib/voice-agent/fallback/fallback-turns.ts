@@ -30,6 +30,11 @@ export function patchTurn(turns: readonly TranscriptTurn[], itemId: string, patc
   return next;
 }
 
+/** A turn's `durationMs` when something was spoken (a reply whose voice failed throughout has none). */
+export function spokenFor(ms: number): Pick<TranscriptTurn, 'durationMs'> {
+  return ms > 0 ? { durationMs: Math.round(ms) } : {};
+}
+
 export function removeTurn(turns: readonly TranscriptTurn[], itemId: string): readonly TranscriptTurn[] {
   return turns.some((t) => t.itemId === itemId) ? turns.filter((t) => t.itemId !== itemId) : turns;
 }

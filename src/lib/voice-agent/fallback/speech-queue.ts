@@ -113,6 +113,17 @@ export class SpeechQueue {
     return this.sentences.map((s) => s.text);
   }
 
+  /**
+   * Ms of the coach's voice the user heard: the whole sentences played (their PCM, as written to the
+   * player) plus, after a cut, the played part of the sentence it fell in.
+   */
+  get heardMs(): number {
+    const cut = this.cut;
+    const whole = cut ? this.sentences.slice(0, cut.delivered) : this.sentences.filter((s) => s.drained);
+    const samples = whole.reduce((n, s) => n + s.samples, 0);
+    return Math.round((samples * 1000) / this.rate + (cut?.partial?.playedMs ?? 0));
+  }
+
   /** Stop now: fetches aborted, playback cut. What the user heard (the same answer if called again). */
   stop(): SpeechCut {
     if (this.cut) return this.cut;

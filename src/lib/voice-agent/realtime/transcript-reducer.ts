@@ -11,6 +11,9 @@
  *   `interrupted`.
  * - Typed messages (`app.user_text`) show at once and are reconciled with the server's item by id
  *   (or, when the app gave no id, by text).
+ * - Durations (for the delivery signals): a spoken user turn's is its VAD speech span on the input
+ *   audio buffer (`user-turns.ts`); a spoken reply's is the audio the user heard — the cut position when
+ *   it was interrupted, otherwise its whole track (`spokenDurationMs`) once the response is done.
  * - Duplicated events are harmless: turns are keyed by item id and repeated `event_id`s are skipped.
  *   Events that change nothing return the same state object (cheap React bail-out).
  *
@@ -33,7 +36,7 @@ import {
   type TranscriptTurn,
   type TurnSource,
 } from './transcript-state';
-import { adoptLocalText, userDelta, userFailed, userFinal } from './user-turns';
+import { adoptLocalText, speechStarted, speechStopped, userDelta, userFailed, userFinal, withSpeechDuration } from './user-turns';
 
 export {
   createTranscriptState,
@@ -73,8 +76,12 @@ export function lastAssistantTurn(state: TranscriptState): TranscriptTurn | unde
 
 function reduceServer(s: TranscriptState, e: KnownServerEvent): TranscriptState {
   switch (e.type) {
+    case 'input_audio_buffer.speech_started':
+      return speechStarted(s, e.item_id, e.audio_start_ms);
+    case 'input_audio_buffer.speech_stopped':
+      return speechStopped(s, e.item_id, e.audio_end_ms);
     case 'input_audio_buffer.committed':
-      return ensureTurn(s, e.item_id, 'user', 'voice', e.previous_item_id);
+      return withSpeechDuration(ensureTurn(s, e.item_id, 'user', 'voice', e.previous_item_id), e.item_id);
     case 'conversation.item.added':
     case 'conversation.item.done':
       return onItem(s, e.item, e.previous_item_id, e.type === 'conversation.item.done');
@@ -148,7 +155,7 @@ function onItem(s: TranscriptState, item: RealtimeItem, previous: string | null 
       const next = ensureTurn(adopted, id, 'user', 'text', previous);
       return putTurn(next, { ...next.byId[id], text: typed, status: 'done', source: 'text' });
     }
-    const next = ensureTurn(s, id, 'user', 'voice', previous);
+    const next = withSpeechDuration(ensureTurn(s, id, 'user', 'voice', previous), id);
     const spoken = contentText(item, ['input_audio']);
     return spoken !== undefined && next.byId[id].status !== 'done' ? userFinal(next, id, spoken) : next;
   }
@@ -203,9 +210,10 @@ function truncate(s: TranscriptState, id: string, audioEndMs: number): Transcrip
   if (!turn || turn.role !== 'assistant' || !current) return s;
   const track = { ...current, truncatedAtMs: audioEndMs };
   const tracked = setTrack(s, id, track);
+  const wholeMs = spokenDurationMs(track, s.bytesPerMs);
   // Cut after everything was heard (a finished reply): nothing was lost, the turn stays done.
-  if (turn.status === 'done' && audioEndMs >= spokenDurationMs(track, s.bytesPerMs)) return tracked;
-  return putTurn(tracked, { ...turn, text: heardPart(track, s.bytesPerMs, audioEndMs), status: 'interrupted' });
+  if (turn.status === 'done' && audioEndMs >= wholeMs) return withHeardMs(tracked, id, wholeMs);
+  return withHeardMs(putTurn(tracked, { ...turn, text: heardPart(track, s.bytesPerMs, audioEndMs), status: 'interrupted' }), id, audioEndMs);
 }
 
 function responseDone(s: TranscriptState, response: RealtimeResponse): TranscriptState {
@@ -228,21 +236,33 @@ function responseDone(s: TranscriptState, response: RealtimeResponse): Transcrip
       // measure, and without that, everything that arrived.
       if (track.truncatedAtMs !== undefined || turn.status === 'interrupted') continue;
       const text = track.playedMs !== undefined ? heardPart(track, next.bytesPerMs, track.playedMs) : fullText(track).trimEnd();
-      next = putTurn(next, { ...turn, text, status: 'interrupted' });
+      const heardMs = track.playedMs ?? spokenDurationMs(track, next.bytesPerMs);
+      next = withHeardMs(putTurn(next, { ...turn, text, status: 'interrupted' }), id, heardMs);
     } else if (status === 'failed') {
       if (open) next = putTurn(next, { ...turn, status: 'failed' });
-    } else if (open) {
-      next = putTurn(next, { ...turn, text: fullText(track), status: 'done' });
+    } else {
+      if (open) next = putTurn(next, { ...turn, text: fullText(track), status: 'done' });
+      if (next.byId[id].status === 'done') next = withHeardMs(next, id, spokenDurationMs(track, next.bytesPerMs));
     }
   }
   return next;
+}
+
+/** A spoken reply's duration: the ms of its audio the user heard (none for a text reply, or nothing heard). */
+function withHeardMs(s: TranscriptState, id: string, heardMs: number): TranscriptState {
+  const turn = s.byId[id];
+  if (!turn || turn.source !== 'voice' || !(heardMs > 0)) return s;
+  const durationMs = Math.round(heardMs);
+  return turn.durationMs === durationMs ? s : putTurn(s, { ...turn, durationMs });
 }
 
 function remove(s: TranscriptState, id: string): TranscriptState {
   if (!s.order.ids.includes(id) && !s.byId[id]) return s;
   const byId: Record<string, TranscriptTurn> = { ...s.byId };
   const spoken: Record<string, SpokenTrack> = { ...s.spoken };
+  const speech = { ...s.speech };
   delete byId[id];
   delete spoken[id];
-  return { ...s, byId, spoken, order: removeItem(s.order, id) };
+  delete speech[id];
+  return { ...s, byId, spoken, speech, order: removeItem(s.order, id) };
 }

@@ -32,11 +32,22 @@ export interface TranscriptState {
   readonly order: ConversationOrder;
   /** Per assistant item: transcript deltas and audio progress, for cutting on barge-in. */
   readonly spoken: Readonly<Record<string, SpokenTrack>>;
+  /** Per user item: where the server's VAD heard speech start and stop, in input-audio-buffer ms. */
+  readonly speech: Readonly<Record<string, SpeechSpan>>;
   readonly recentEventIds: readonly string[];
   /** Counter for ids of typed turns the app sent without an id. */
   readonly localCount: number;
   /** Output audio bytes per ms: 48 for PCM16 24 kHz (default), 8 for G.711. */
   readonly bytesPerMs: number;
+}
+
+/**
+ * One user utterance on the input audio buffer's clock (`audio_start_ms` / `audio_end_ms`): audio time,
+ * not wall time, so the reducer needs no clock and stays pure.
+ */
+export interface SpeechSpan {
+  readonly startMs?: number;
+  readonly endMs?: number;
 }
 
 export const INAUDIBLE = '(inaudible)';
@@ -50,6 +61,7 @@ export function createTranscriptState(options: { bytesPerMs?: number } = {}): Tr
     byId: {},
     order: EMPTY_ORDER,
     spoken: {},
+    speech: {},
     recentEventIds: [],
     localCount: 0,
     bytesPerMs: options.bytesPerMs ?? PCM16_24K_BYTES_PER_MS,

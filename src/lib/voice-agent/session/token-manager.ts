@@ -46,10 +46,15 @@ export interface TokenManager {
 export interface TokenManagerOptions {
   /** The practice scenario every session of this page is for (the server binds its instructions). */
   scenarioId?: string;
+  /**
+   * The signed recap of the previous session to send with a new session's request (the user consented),
+   * looked up when the request is made; undefined: none. A failed lookup is treated as none.
+   */
+  recap?: () => Promise<string | undefined>;
   now?: () => number;
 }
 
-export function createTokenManager({ scenarioId, now = Date.now }: TokenManagerOptions = {}): TokenManager {
+export function createTokenManager({ scenarioId, recap, now = Date.now }: TokenManagerOptions = {}): TokenManager {
   let held: Credential | undefined;
   let pending: Promise<ApiResult<Credential>> | undefined;
   /** Set once this conversation moved to fallback; cleared on hang-up. */
@@ -72,7 +77,8 @@ export function createTokenManager({ scenarioId, now = Date.now }: TokenManagerO
   }
 
   async function fresh(signal?: AbortSignal): Promise<ApiResult<Credential>> {
-    const result = await requestToken({ signal, scenarioId });
+    const recapToken = recap ? await recap().catch(() => undefined) : undefined;
+    const result = await requestToken({ signal, scenarioId, recap: recapToken });
     if (!result.ok) return result;
     held = toCredential(result.data, result.meta.clockSkewMs);
     // Live voice already failed in this conversation: a replacement session must not go back to it.

@@ -172,9 +172,49 @@ describe('FallbackSession', () => {
     expect(s.spoken).toEqual(['Start with the value you bring.', 'Then name a number and stop talking.']);
     expect(s.snap().coachSpeaking).toBe(false);
     expect(s.turns()[1]).toEqual(['assistant', 'Start with the value you bring. Then name a number and stop talking.', 'done']);
+    // Durations for the delivery signals: the user's speech as the voice detection measured it (1.3 s of
+    // voice), the coach's two sentences of 1 s of audio each, played in full.
+    expect(s.snap().turns[0]!.durationMs).toBeGreaterThanOrEqual(1_200);
+    expect(s.snap().turns[0]!.durationMs).toBeLessThanOrEqual(1_320);
+    expect(s.snap().turns[1]!.durationMs).toBe(2_000);
     expect(s.snap().usage).toMatchObject({ input: 200, output: 30, total: 230, inputText: 200, outputText: 30 });
     expect(s.telemetry.record).toHaveBeenCalledWith({ type: 'usage', inputTextTokens: 200, inputAudioTokens: 0, cachedTokens: 0, outputTextTokens: 30, outputAudioTokens: 0 });
     expect(s.session.transcriptAsText()).toBe('You: I need to ask my boss for a raise.\nCoach: Start with the value you bring. Then name a number and stop talking.');
+  });
+
+  it('in a practice scenario the counterpart opens: an empty chat request, spoken, with no latency sample', async () => {
+    const scenario = { id: 'defend-ai-budget-to-the-cfo', title: 'Defend your AI budget to the CFO' };
+    const s = setup({ tokens: fakeTokens({ acquire: () => credential(1, { scenario }) }) });
+    await started(s);
+    expect(s.chats).toHaveLength(1);
+    expect(s.chats[0]!.messages).toEqual([]);
+    expect(s.turns()).toEqual([['assistant', '', 'pending']]);
+    await s.reply(s.chats[0]!, 'You asked for two point four million. ', 'Start with payback.');
+    await settle(3_000);
+    expect(s.turns()).toEqual([['assistant', 'You asked for two point four million. Start with payback.', 'done']]);
+    expect(s.spoken).toEqual(['You asked for two point four million.', 'Start with payback.']);
+    // Nobody was waiting on a turn of theirs: the opening is not a response latency.
+    expect(s.snap().medianLatencyMs).toBeUndefined();
+    expect(s.marks).not.toContain('coach:first-audio');
+
+    // The user's answer then goes out with the opening before it.
+    s.transcripts.push(ok({ text: 'It pays back in fourteen months.' }));
+    await s.say();
+    expect(s.chats[1]!.messages).toEqual([
+      { role: 'assistant', content: 'You asked for two point four million. Start with payback.' },
+      { role: 'user', content: 'It pays back in fourteen months.' },
+    ]);
+  });
+
+  it('does not open again over a conversation carried in from live voice, nor without a scenario', async () => {
+    const scenario = { id: 'defend-ai-budget-to-the-cfo', title: 'Defend your AI budget to the CFO' };
+    const carried = setup({ tokens: fakeTokens({ acquire: () => credential(1, { scenario }) }) });
+    await started(carried, { turns: [{ itemId: 'a1', role: 'assistant', text: 'Convince me.', status: 'done', source: 'voice' }] });
+    expect(carried.chats).toHaveLength(0);
+
+    const free = setup();
+    await started(free);
+    expect(free.chats).toHaveLength(0);
   });
 
   it('sends the conversation carried in from live voice, and shows searches with their results', async () => {
@@ -241,6 +281,11 @@ describe('FallbackSession', () => {
     expect(coach.text).toMatch(/^Open with the decision you need from them today\. Then give two [a-z ]*[a-z]…$/);
     expect(coach.text.length).toBeLessThan('Open with the decision you need from them today. Then give two clear options and a date for the answer.'.length - 15);
 
+    // Its duration is the voice the user heard: the first sentence (2 s) and the part of the second
+    // played before the cut (0.3 + 0.4 + ~0.28 s).
+    expect(coach.durationMs).toBeGreaterThanOrEqual(2_900);
+    expect(coach.durationMs).toBeLessThanOrEqual(3_100);
+
     // The user's words go on to become the next question, with the cut reply in the history.
     await s.hear(700, LOUD);
     await s.hear(800, QUIET);
@@ -258,7 +303,10 @@ describe('FallbackSession', () => {
     s.session.interrupt();
     await settle();
     expect(s.turns().at(-1)).toEqual(['assistant', '', 'interrupted']);
+    expect(s.snap().turns.at(-1)!.durationMs).toBeUndefined(); // nothing was heard
     expect(s.session.transcriptAsText()).toBe('You: Something I said.\nCoach: (interrupted)');
+    expect(s.session.sendText('Typed instead.')).toBe(true);
+    expect(s.snap().turns.find((t) => t.text === 'Typed instead.')!.durationMs).toBeUndefined();
   });
 
   it('renews an expired token and retries the request once', async () => {
@@ -346,6 +394,7 @@ describe('FallbackSession', () => {
     await settle();
     expect(s.api.transcribe).toHaveBeenCalledTimes(1);
     expect(s.turns()[0]).toEqual(['user', 'Something I said.', 'done']);
+    expect(s.snap().turns[0]!.durationMs).toBe(600); // as long as the button was held
 
     s.session.holdToTalk(true);
     s.session.holdToTalk(false); // a tap

@@ -81,7 +81,9 @@ describe('SpeechQueue', () => {
     await settle(2_000);
     expect(finished).toBe('played');
     expect(log).toEqual(['first-audio@50', 'speaking', 'silent']);
+    expect(queue.heardMs).toBe(1_000 + 300 + 400); // every sentence's audio, played to the end
     expect(queue.stop()).toEqual({ delivered: 3 }); // after the end, a stop has nothing to cut
+    expect(queue.heardMs).toBe(1_700);
   });
 
   it('stop() cuts at once, aborts the fetches and says what was heard', async () => {
@@ -103,6 +105,8 @@ describe('SpeechQueue', () => {
     expect(cut.partial).toMatchObject({ index: 1, totalMs: 2_000 });
     expect(cut.partial!.playedMs).toBeGreaterThanOrEqual(490);
     expect(cut.partial!.playedMs).toBeLessThanOrEqual(510);
+    // What the user heard of the voice: the whole first sentence and the played part of the second.
+    expect(queue.heardMs).toBe(1_000 + cut.partial!.playedMs);
     expect(calls[2]!.signal.aborted).toBe(true);
     expect(clock.sources.every((s) => s.stoppedAt !== undefined || s.startedAt! + s.length / 24_000 <= clock.ctx.currentTime)).toBe(true);
     expect(log.at(-1)).toBe('silent');

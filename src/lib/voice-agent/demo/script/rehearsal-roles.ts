@@ -8,10 +8,10 @@
  * Browser-only module: never import from `src/server/**` here.
  */
 import type { Keywords } from '../demo-text';
-import type { RoleId } from './topic-types';
+import type { RehearsalRoleId, RoleId } from './topic-types';
 
 export interface RehearsalRole {
-  id: RoleId;
+  id: RehearsalRoleId;
   /** "a sceptical CFO": for "I'll play …" and the feedback. */
   name: string;
   /** What the user is rehearsing: "your budget defence". */
@@ -36,7 +36,7 @@ export interface RehearsalRole {
 
 export const STEP_OUT_HINT = "Say 'feedback' whenever you want me to step out of role.";
 
-export const REHEARSAL_ROLES: readonly RehearsalRole[] = [
+export const REHEARSAL_ROLES: readonly (RehearsalRole & { id: RoleId })[] = [
   {
     id: 'board',
     name: 'a sceptical non-executive director',

@@ -30,6 +30,8 @@ export type TopicId =
   | 'talent';
 
 export type RoleId = 'board' | 'cfo' | 'press' | 'regulator' | 'staff';
+/** A built-in role, or the counterpart of the practice scenario the session is for (script/scenario-role.ts). */
+export type RehearsalRoleId = RoleId | 'scenario';
 
 /** Advice that answers something specific the user said (checked before the general advice). */
 export interface Insight {
