@@ -4,7 +4,9 @@
  */
 import type { Config } from '../config';
 import { ApiError } from '../http/api-error';
+import type { UpstreamCallError } from '../openai/openai-upstream';
 import type { TierDetector } from '../openai/tier-detector';
+import { explainFailure } from '../openai/upstream-error';
 import type { SessionMode } from '../sessions/session-store';
 
 export interface ModeDecision {
@@ -54,4 +56,25 @@ export async function decideMode({
         warnings: ['The OpenAI API key configured on the server was rejected. Running the scripted demo instead.'],
       };
   }
+}
+
+/**
+ * The mode a new session gets when minting its realtime secret failed upstream: demo for a rejected key
+ * (unless demo mode is off: then 503), otherwise fallback; the tier cache learns what was found out.
+ */
+export async function degradeAfterMintFailure(
+  error: UpstreamCallError,
+  deps: { config: Pick<Config, 'demoMode' | 'realtimeModel'>; tier: Pick<TierDetector, 'remember'> | undefined },
+): Promise<ModeDecision> {
+  const { config } = deps;
+  const why = explainFailure(error.failure, config.realtimeModel);
+  if (error.failure.kind === 'invalid_key') {
+    await deps.tier?.remember('invalid_key');
+    if (config.demoMode === 'off') {
+      throw new ApiError(503, 'service_unavailable', `${why} The voice coach is unavailable until it is fixed.`);
+    }
+    return { mode: 'demo', warnings: [`${why} Running the scripted demo instead.`] };
+  }
+  if (error.failure.kind === 'no_realtime_access') await deps.tier?.remember('standard');
+  return { mode: 'fallback', warnings: [`${why} Using chat and speech (fallback mode) instead of live voice.`] };
 }

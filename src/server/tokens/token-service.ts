@@ -21,7 +21,7 @@ import { explainFailure } from '../openai/upstream-error';
 import { newSessionId } from '../sessions/session-id';
 import type { SessionMode, SessionRecord, SessionStore } from '../sessions/session-store';
 import { signSessionToken, signingKey } from './signed-token';
-import { decideMode, type ModeDecision } from './mode-decision';
+import { decideMode, degradeAfterMintFailure, type ModeDecision } from './mode-decision';
 import { capacityError, rateLimitError } from './limit-errors';
 import { createTokenScenarios } from './token-scenario';
 import { createTokenRecaps } from './token-recap';
@@ -291,18 +291,4 @@ export type TokenService = ReturnType<typeof createTokenService>;
 
 function sessionNotFound(): ApiError {
   return new ApiError(404, 'session_not_found', 'This session has ended or expired. Start a new session.');
-}
-
-async function degradeAfterMintFailure(error: UpstreamCallError, deps: TokenServiceDeps): Promise<ModeDecision> {
-  const { config } = deps;
-  const why = explainFailure(error.failure, config.realtimeModel);
-  if (error.failure.kind === 'invalid_key') {
-    await deps.tier?.remember('invalid_key');
-    if (config.demoMode === 'off') {
-      throw new ApiError(503, 'service_unavailable', `${why} The voice coach is unavailable until it is fixed.`);
-    }
-    return { mode: 'demo', warnings: [`${why} Running the scripted demo instead.`] };
-  }
-  if (error.failure.kind === 'no_realtime_access') await deps.tier?.remember('standard');
-  return { mode: 'fallback', warnings: [`${why} Using chat and speech (fallback mode) instead of live voice.`] };
 }

@@ -1,14 +1,12 @@
 /**
- * The recap of the user's previous session in a scenario, and their consent to give it to the coach.
- * Consent is a remembered choice in localStorage (off until the user turns it on); the recap itself is the
- * server-signed summary kept with the previous session's scorecard in the history. Nothing is sent unless
- * both hold. Loaded on demand, only when the recap index says there is something to find (recap-index.ts),
+ * The recap of the user's previous session in a scenario: the server-signed summary kept with that session's
+ * scorecard in the history. Whether it may be used is the user's consent (recap-index.ts); this module is
+ * loaded only when there is consent or an offer to make and the recap index says there is something to find,
  * so the history store is not part of /coach's first paint.
  *
  * Browser-only module: never import from `src/server/**` here.
  */
 import { openHistoryStore } from '../../../lib/training/history/history-store';
-import { recapConsentGiven } from '../../../lib/training/recap-index';
 
 export interface PreviousRecap {
   summary: string;
@@ -26,10 +24,4 @@ export async function previousRecap(scenarioId: string): Promise<PreviousRecap |
   } catch {
     return undefined;
   }
-}
-
-/** What a new session's token request carries: the previous recap's token, only with consent. */
-export async function consentedRecapToken(scenarioId: string): Promise<string | undefined> {
-  if (!recapConsentGiven()) return undefined;
-  return (await previousRecap(scenarioId))?.token;
 }

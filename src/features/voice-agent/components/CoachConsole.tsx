@@ -52,6 +52,10 @@ interface Props {
   brief?: DemoScenarioBrief;
 }
 
+/** The previous session's recap in this scenario, only with consent; the history is opened only when the index says there is one. */
+const consentedRecap = (scenarioId: string) =>
+  recapConsentGiven() && hasRecapFor(scenarioId) ? import('../../training/recap/recap-source').then((m) => m.previousRecap(scenarioId)) : Promise.resolve(undefined);
+
 // Shown only when there is a previous session to offer / once a session is over: not part of the first load.
 const RecapConsent = lazy(() => import('../../training/recap/RecapConsent').then((m) => ({ default: m.RecapConsent })));
 const SessionResult = lazy(() => import('../../training/wrap-up/SessionResult').then((m) => ({ default: m.SessionResult })));
@@ -71,10 +75,7 @@ export default function CoachConsole({ searchRouting = NO_SEARCH_ROUTING, scenar
       createTokenManager({
         scenarioId,
         // The history is opened only when there is consent and (by the index) a recap to find.
-        recap: () =>
-          recapConsentGiven() && hasRecapFor(practiceId)
-            ? import('../../training/recap/recap-source').then((m) => m.consentedRecapToken(practiceId))
-            : Promise.resolve(undefined),
+        recap: () => consentedRecap(practiceId).then((recap) => recap?.token),
       }),
     [scenarioId, practiceId],
   );
@@ -96,9 +97,11 @@ export default function CoachConsole({ searchRouting = NO_SEARCH_ROUTING, scenar
       loadEngine: (kind) =>
         kind === 'fallback'
           ? import('../../../lib/voice-agent/fallback/fallback-session').then((m) => new m.FallbackSession({ tokens, telemetry }))
-          : import('../../../lib/voice-agent/demo/demo-session').then((m) => new m.DemoSession({ tokens, telemetry, search: searchClient, scenario: brief })),
+          : Promise.all([import('../../../lib/voice-agent/demo/demo-session'), consentedRecap(practiceId)]).then(
+              ([m, recap]) => new m.DemoSession({ tokens, telemetry, search: searchClient, scenario: brief, recap: recap?.summary }),
+            ),
     });
-  }, [tokens, searchClient, brief]);
+  }, [tokens, searchClient, brief, practiceId]);
   useEffect(() => () => voice.dispose(), [voice]);
   const live = useVoiceSession(voice);
   const voiceActive = !['idle', 'ended', 'failed', 'fallback'].includes(live.status);

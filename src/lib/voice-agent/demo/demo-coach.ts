@@ -39,8 +39,9 @@ const REHEARSE_WORDS = ['test*', 'pressure', 'rehears*', 'practi*', 'role*', 'fi
 /**
  * `scenario`: the practice scenario the session is for. A role-play opens in role as its counterpart and
  * rehearses its pushbacks; a coaching scenario opens with its own first line; then the coach works as usual.
+ * `recap`: the summary of the user's previous session in it (given with their consent), said first.
  */
-export function createDemoCoach(options: { seed?: number; scenario?: DemoScenarioBrief } = {}): DemoCoach {
+export function createDemoCoach(options: { seed?: number; scenario?: DemoScenarioBrief; recap?: string } = {}): DemoCoach {
   const choose = createChooser(options.seed ?? 1);
   const scenario = options.scenario;
   const counterpart = scenario?.kind === 'roleplay' ? scenarioRole(scenario) : undefined;
@@ -267,8 +268,9 @@ export function createDemoCoach(options: { seed?: number; scenario?: DemoScenari
   return {
     opening({ resuming = false } = {}) {
       if (resuming) return say(choose.pick(LINES.resume));
-      if (counterpart) return rehearse(counterpart);
-      return say(scenario ? scenario.openingLine : choose.pick(LINES.opening));
+      const lastTime = options.recap ? `Picking up from last time. ${options.recap}` : '';
+      if (counterpart) return rehearse(counterpart, lastTime);
+      return say(lastTime, scenario ? scenario.openingLine : choose.pick(LINES.opening));
     },
     reply(userText, context = {}) {
       return respond(userText, context);

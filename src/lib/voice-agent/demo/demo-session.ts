@@ -39,6 +39,8 @@ export interface DemoSessionDeps {
   seed?: number;
   /** The practice scenario the session is for: the scripted coach rehearses it (its public brief only). */
   scenario?: DemoScenarioBrief;
+  /** The previous session's summary in this scenario, given with the user's consent: the coach picks up from it. */
+  recap?: string;
   /** Recognition and voice language (default: the browser's, if English, else en-GB). */
   lang?: string;
   /** A short pause before the coach answers, so it does not talk over the end of a sentence. Default 350 ms; 0 = at once. */
@@ -67,7 +69,7 @@ export class DemoSession extends SnapshotStore<VoiceSnapshot> implements VoiceCo
     super(initialSnapshot({ mode: 'demo' }));
     const speech = deps.speech ?? browserSpeech();
     const lang = deps.lang ?? defaultLang();
-    this.coach = createDemoCoach({ seed: deps.seed ?? Date.now(), scenario: deps.scenario });
+    this.coach = createDemoCoach({ seed: deps.seed ?? Date.now(), scenario: deps.scenario, recap: deps.recap });
     this.server = deps.server ?? { endSession, endSessionOnUnload };
     this.summary = new SessionSummary(deps.telemetry);
     // One link for both halves of the speech wiring: the transcript, the status line, one id counter.

@@ -16,9 +16,9 @@ import type { SearchActivity, VoiceSnapshot } from '../session/voice-session-typ
 import type { ApiFailure } from '../types/api';
 import { CoachReply, type ReplyOutcome, type SearchEvent } from './coach-reply';
 import type { FallbackApi } from './fallback-api';
-import { failureMessage, isFatal, MESSAGES, type FailedStep } from './fallback-messages';
+import { discardMessage, failureMessage, isFatal, MESSAGES, type FailedStep } from './fallback-messages';
 import { isBusy, type RequestRunner } from './fallback-requests';
-import { appendTurn, carryIn, chatMessages, chatTokens, patchTurn, removeTurn, spokenFor, turnsAsText } from './fallback-turns';
+import { appendTurn, carryIn, chatMessages, chatTokens, patchTurn, removeTurn, spokenFor, turnsAsText, withSearchEvent } from './fallback-turns';
 import { UtteranceDetector, type DetectorEvent } from './utterance-detector';
 import { wavBlob } from './wav';
 
@@ -245,18 +245,7 @@ export class FallbackConversation {
   }
 
   private onSearch(event: SearchEvent): void {
-    const searches = [...this.searches];
-    const at = searches.findIndex((s) => s.callId === event.callId);
-    const query = event.type === 'search' ? event.query : (searches[at]?.query ?? '');
-    const entry: SearchActivity =
-      event.type === 'search'
-        ? { callId: event.callId, query, status: 'searching' }
-        : event.type === 'search_result'
-          ? { callId: event.callId, query, status: 'done', result: event.result }
-          : { callId: event.callId, query, status: 'failed', message: event.message };
-    if (at >= 0) searches[at] = entry;
-    else searches.unshift(entry);
-    this.searches = searches.slice(0, MAX_SEARCHES_SHOWN);
+    this.searches = withSearchEvent(this.searches, event, MAX_SEARCHES_SHOWN);
     this.deps.update({ searches: this.searches });
   }
 
@@ -305,10 +294,4 @@ export class FallbackConversation {
   private nextId(kind: 'user' | 'coach'): string {
     return `fallback_${kind}_${++this.counter}`;
   }
-}
-
-function discardMessage(reason: 'too-short' | 'silent', pushToTalk: boolean): Partial<VoiceSnapshot> {
-  if (reason === 'silent') return { message: MESSAGES.notCaught };
-  // A push-to-talk tap is worth a hint; a VAD blip (a cough, a click) is not worth a word.
-  return pushToTalk ? { message: MESSAGES.holdLonger } : {};
 }

@@ -4,6 +4,7 @@
  *
  * Pure. Browser-only module: never import from `src/server/**` here.
  */
+import type { VoiceSnapshot } from '../session/voice-session-types';
 import type { ApiFailure } from '../types/api';
 
 export const MESSAGES = {
@@ -41,4 +42,11 @@ export function failureMessage(failure: ApiFailure, step: FailedStep): string {
  */
 export function isFatal(failure: ApiFailure): boolean {
   return failure.status === 403 || failure.status === 401;
+}
+
+/** What to say when the voice detection dropped an utterance. */
+export function discardMessage(reason: 'too-short' | 'silent', pushToTalk: boolean): Partial<Pick<VoiceSnapshot, 'message'>> {
+  if (reason === 'silent') return { message: MESSAGES.notCaught };
+  // A push-to-talk tap is worth a hint; a VAD blip (a cough, a click) is not worth a word.
+  return pushToTalk ? { message: MESSAGES.holdLonger } : {};
 }

@@ -9,6 +9,8 @@ import { createTranscriptState, transcriptText } from '../realtime/transcript-re
 import type { TranscriptTurn } from '../realtime/transcript-state';
 import { ZERO_TOKENS, type TokenTotals } from '../realtime/usage-meter';
 import type { ChatUsage } from './chat-events';
+import type { SearchActivity } from '../session/voice-session-types';
+import type { SearchEvent } from './coach-reply';
 import type { ChatMessage } from './fallback-api';
 import type { SpeechCut } from './speech-queue';
 
@@ -120,4 +122,20 @@ export function cutAtWord(text: string, share: number): string {
 function clip(text: string, max: number): string {
   if (text.length <= max) return text;
   return `${text.slice(0, max - 1).trimEnd()}…`;
+}
+
+/** The searches shown (newest first, at most `max`) after one of the chat's search events. Pure. */
+export function withSearchEvent(searches: readonly SearchActivity[], event: SearchEvent, max: number): SearchActivity[] {
+  const next = [...searches];
+  const at = next.findIndex((s) => s.callId === event.callId);
+  const query = event.type === 'search' ? event.query : (next[at]?.query ?? '');
+  const entry: SearchActivity =
+    event.type === 'search'
+      ? { callId: event.callId, query, status: 'searching' }
+      : event.type === 'search_result'
+        ? { callId: event.callId, query, status: 'done', result: event.result }
+        : { callId: event.callId, query, status: 'failed', message: event.message };
+  if (at >= 0) next[at] = entry;
+  else next.unshift(entry);
+  return next.slice(0, max);
 }

@@ -86,3 +86,13 @@ describe('the demo coach in a scenario', () => {
     }
   });
 });
+
+describe('the previous session, given with consent', () => {
+  it('is said before the scenario opening', () => {
+    const recap = 'Previous session (24 Nov 2026): overall 58/100. Weakest: Payback and unit economics (2/5).';
+    const opening = said(createDemoCoach({ seed: 3, scenario: CFO, recap }).opening());
+    expect(opening.startsWith(`Picking up from last time. ${recap}`)).toBe(true);
+    expect(opening.endsWith(CFO.openingLine)).toBe(true);
+    expect(said(createDemoCoach({ seed: 3, scenario: CFO }).opening())).not.toContain('last time');
+  });
+});
