@@ -16,6 +16,8 @@ const missing = [];
 if (!has('redis-server')) missing.push('redis-server (apt-get install redis-server)');
 if (!existsSync(process.env.CHROMIUM_PATH ?? '/usr/bin/chromium')) missing.push('chromium (apt-get install chromium)');
 if (!existsSync('/usr/bin/espeak-ng')) missing.push('espeak-ng (apt-get install espeak-ng)');
+if (!has('nginx') && !existsSync('/usr/sbin/nginx')) missing.push('nginx (apt-get install nginx)');
+if (!has('prometheus')) missing.push('prometheus (apt-get install prometheus)');
 if (missing.length) {
   const msg = `missing system packages: ${missing.join(', ')}`;
   if (ci) {
