@@ -33,6 +33,17 @@ export function rssBytes(pid) {
   }
 }
 
+/** Context switches so far (voluntary + involuntary) of a process's main thread (Node's event loop), 0 once it is gone. */
+export function contextSwitches(pid) {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const get = (k) => Number(status.match(new RegExp(`^${k}:\\s+(\\d+)`, 'm'))?.[1] ?? 0);
+    return get('voluntary_ctxt_switches') + get('nonvoluntary_ctxt_switches');
+  } catch {
+    return 0;
+  }
+}
+
 /** Every live descendant of `pid` with its command name (nginx workers, redis-server, node…). */
 export function descendants(pid = process.pid) {
   /** @type {Array<{ pid: number, comm: string }>} */
@@ -115,13 +126,18 @@ export function cannon({ url, headers = {}, seconds, connections }) {
  * A measured run: warm-up, then `seconds` of load with memory and CPU accounted. `instancePids` are
  * the servers behind nginx (their RSS is the figure against the 512 MB budget); every other process
  * this runner started (nginx master and workers, Redis, the emulator) is in the CPU account by name.
+ * `afterWarmup` runs between warm-up and measurement (e.g. to read counters).
  */
-export async function measure({ url, headers, seconds, warmup, connections, instancePids }) {
+export async function measure({ url, headers, seconds, warmup, connections, instancePids, afterWarmup }) {
   if (warmup > 0) await cannon({ url, headers, seconds: warmup, connections });
+  await afterWarmup?.();
   const others = descendants().filter((p) => !instancePids.includes(p.pid));
   const stopRss = startRssSampler(instancePids);
-  const stopCpu = startCpuSample([...instancePids, ...others.map((p) => p.pid)]);
+  const all = [...instancePids, ...others.map((p) => p.pid)];
+  const switches0 = all.map(contextSwitches);
+  const stopCpu = startCpuSample(all);
   const { result, latencies, statuses, elapsed } = await cannon({ url, headers, seconds, connections });
+  const switches = all.map(contextSwitches).reduce((a, n, i) => a + Math.max(0, n - switches0[i]), 0);
   const cpuRaw = stopCpu();
   const memory = stopRss();
   const byComm = {};
@@ -141,6 +157,9 @@ export async function measure({ url, headers, seconds, warmup, connections, inst
     errors: result.errors,
     timeouts: result.timeouts,
     memory,
+    // Context switches of the benchmark's processes (main threads) per successful request: how often
+    // the scheduler interleaved them, the cost of more processes than cores.
+    contextSwitchesPerRequest: round(switches / Math.max(1, ok), 2),
     cpu: {
       cores: cpuRaw.cores,
       machineBusy: cpuRaw.machineBusyCores,

@@ -71,9 +71,14 @@ export function toApiRequest(req: IncomingMessage, pathname: string, signal: Abo
   };
 }
 
-/** How much of an unread request body we discard so the client can read our answer (e.g. a 413). */
-const MAX_DRAIN_BYTES = 1024 * 1024;
-const MAX_DRAIN_MS = 2_000;
+/**
+ * How much of an unread request body we discard so the client can read our answer (e.g. a 413): enough for
+ * the largest upload we refuse in practice (an audio file just over its 10 MB limit), so the browser that
+ * sent it gets the 413's message rather than a broken connection. Beyond this, or when the client announces
+ * more, the connection is closed instead.
+ */
+const MAX_DRAIN_BYTES = 16 * 1024 * 1024;
+const MAX_DRAIN_MS = 5_000;
 
 /**
  * Reads and discards what is left of the request body, within bounds. A client still sending when we
@@ -82,6 +87,7 @@ const MAX_DRAIN_MS = 2_000;
  */
 function drain(req: IncomingMessage): Promise<boolean> {
   if (req.complete) return Promise.resolve(true);
+  if (Number(req.headers['content-length'] ?? 0) > MAX_DRAIN_BYTES) return Promise.resolve(false);
   return new Promise((resolve) => {
     let seen = 0;
     const finish = (ended: boolean) => {
