@@ -109,12 +109,15 @@ export function cannon({ url, headers = {}, seconds, connections }) {
   const latencies = [];
   /** @type {Record<string, number>} */
   const statuses = {};
+  /** @type {Record<string, number>} */
+  const errorCodes = {};
   const started = performance.now();
   return new Promise((resolve, reject) => {
     const instance = autocannon(
       { url: `${url}${TOKEN_PATH}`, method: 'POST', headers, connections, duration: seconds, timeout: 10 },
-      (error, result) => (error ? reject(error) : resolve({ result, latencies, statuses, elapsed: (performance.now() - started) / 1000 })),
+      (error, result) => (error ? reject(error) : resolve({ result, latencies, statuses, errorCodes, elapsed: (performance.now() - started) / 1000 })),
     );
+    instance.on('reqError', (error) => (errorCodes[error?.code ?? error?.message] = (errorCodes[error?.code ?? error?.message] ?? 0) + 1));
     instance.on('response', (_client, statusCode, _bytes, responseTime) => {
       statuses[statusCode] = (statuses[statusCode] ?? 0) + 1;
       if (statusCode >= 200 && statusCode < 300) latencies.push(responseTime);
@@ -136,7 +139,7 @@ export async function measure({ url, headers, seconds, warmup, connections, inst
   const all = [...instancePids, ...others.map((p) => p.pid)];
   const switches0 = all.map(contextSwitches);
   const stopCpu = startCpuSample(all);
-  const { result, latencies, statuses, elapsed } = await cannon({ url, headers, seconds, connections });
+  const { result, latencies, statuses, errorCodes, elapsed } = await cannon({ url, headers, seconds, connections });
   const switches = all.map(contextSwitches).reduce((a, n, i) => a + Math.max(0, n - switches0[i]), 0);
   const cpuRaw = stopCpu();
   const memory = stopRss();
@@ -155,6 +158,7 @@ export async function measure({ url, headers, seconds, warmup, connections, inst
     non2xx: result.non2xx,
     fivexx,
     errors: result.errors,
+    errorCodes,
     timeouts: result.timeouts,
     memory,
     // Context switches of the benchmark's processes (main threads) per successful request: how often
