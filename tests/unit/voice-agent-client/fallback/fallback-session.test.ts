@@ -1,128 +1,13 @@
 /**
- * FallbackSession flows with every browser seam replaced: a fake audio clock (the fake wall clock) under
- * the real PcmPlayer, a capture the test feeds 20 ms frames into, a scripted fallback API (the chat
- * stream is driven event by event), fake tokens and telemetry. The real endpoints and a real microphone
- * run in Chromium (tests/e2e).
+ * FallbackSession flows with every browser seam replaced (fallback-session-rig.ts: a fake audio clock under
+ * the real PcmPlayer, a capture the test feeds 20 ms frames into, a scripted fallback API driven event by
+ * event, fake tokens and telemetry). The real endpoints and a real microphone run in Chromium (tests/e2e).
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createPcmPlayer, type PlayerContext } from '../../../../src/lib/voice-agent/audio/pcm-player';
-import type { ChatDone, ChatEvent } from '../../../../src/lib/voice-agent/fallback/chat-events';
-import type { ChatMessage, FallbackApi, Transcription } from '../../../../src/lib/voice-agent/fallback/fallback-api';
-import { FallbackSession, type FallbackSessionDeps } from '../../../../src/lib/voice-agent/fallback/fallback-session';
-import type { MicCaptureFactory } from '../../../../src/lib/voice-agent/fallback/mic-capture';
 import type { TranscriptTurn } from '../../../../src/lib/voice-agent/realtime/transcript-state';
-import type { MicrophoneResult } from '../../../../src/lib/voice-agent/session/audio-setup';
-import type { ApiFailure, ApiResult } from '../../../../src/lib/voice-agent/types/api';
-import { clockContext, credential, fail, fakeTelemetry, fakeTokens, frames, ok, ScriptedSpeech, speechPcm } from './fallback-test-support';
-
-const QUIET = -70;
-const VOICE = -20;
-const LOUD = -12;
-const DONE: ChatDone = { finishReason: 'stop', usage: { inputTokens: 200, outputTokens: 30 }, searchRounds: 0 };
-
-interface ChatCall {
-  messages: readonly ChatMessage[];
-  token: string;
-  signal?: AbortSignal;
-  emit(event: ChatEvent): void;
-  finish(result: ApiResult<ChatDone>): void;
-}
-
-function setup(options: { microphone?: MicrophoneResult; tokens?: ReturnType<typeof fakeTokens>; speechMs?: number } = {}) {
-  const clock = clockContext();
-  const tokens = options.tokens ?? fakeTokens();
-  const telemetry = fakeTelemetry();
-  const marks: string[] = [];
-  const chats: ChatCall[] = [];
-  const transcripts: Array<ApiResult<Transcription>> = [];
-  const transcribeTokens: string[] = [];
-  const spoken: string[] = [];
-  let onFrame: ((pcm: Int16Array) => void) | undefined;
-  const captureEnabled: boolean[] = [];
-
-  const api: FallbackApi = {
-    transcribe: vi.fn(async (_wav: Blob, token: string) => {
-      transcribeTokens.push(token);
-      return transcripts.shift() ?? ok({ text: 'Something I said.' });
-    }),
-    streamChat: vi.fn(
-      (messages, token, { signal, onEvent }) =>
-        new Promise<ApiResult<ChatDone>>((resolve) => {
-          chats.push({ messages, token, signal, emit: onEvent, finish: resolve });
-          signal?.addEventListener('abort', () => resolve(fail({ kind: 'network', message: 'Request cancelled' })));
-        }),
-    ),
-    fetchSpeech: vi.fn(async (text: string, _token: string, signal?: AbortSignal) => {
-      spoken.push(text);
-      const speech = new ScriptedSpeech(signal ?? new AbortController().signal);
-      speech.push(speechPcm(options.speechMs ?? 1_000));
-      speech.end();
-      return ok(speech);
-    }),
-  };
-  const startCapture: MicCaptureFactory = async (_context, _stream, frameHandler) => {
-    onFrame = frameHandler;
-    return { setEnabled: (enabled) => captureEnabled.push(enabled), close: vi.fn() };
-  };
-  const endSession = vi.fn(async () => undefined);
-  const deps: FallbackSessionDeps = {
-    tokens,
-    telemetry,
-    api,
-    unlockAudio: () => ({ audioElement: {} as HTMLAudioElement, audioContext: clock.asAudioContext }),
-    microphone: {
-      open: async () => options.microphone ?? { ok: true, stream: {} as MediaStream },
-      level: () => 0.4,
-      close: vi.fn(),
-      stream: undefined,
-    },
-    startCapture,
-    createPlayer: (context, playerOptions) => createPcmPlayer(context as unknown as PlayerContext, { ...playerOptions, tickMs: 10 }),
-    endSession,
-    endSessionOnUnload: vi.fn(),
-    mark: (name) => marks.push(name),
-  };
-  const session = new FallbackSession(deps);
-  const statuses: string[] = [session.getSnapshot().status];
-  session.subscribe(() => {
-    const status = session.getSnapshot().status;
-    if (statuses.at(-1) !== status) statuses.push(status);
-  });
-
-  /** `ms` of microphone audio at `db`, frame by frame (20 ms of wall clock each, as in the browser). */
-  async function hear(ms: number, db: number) {
-    for (const f of frames(ms, db)) {
-      onFrame?.(f);
-      await vi.advanceTimersByTimeAsync(20);
-    }
-  }
-  /** The user says something: speech, then the silence that ends it. */
-  async function say(ms = 1_000) {
-    await hear(ms, VOICE);
-    await hear(800, QUIET);
-  }
-  /** The coach's reply, streamed as deltas, then `done`. */
-  async function reply(call: ChatCall, ...pieces: string[]) {
-    for (const text of pieces) {
-      call.emit({ type: 'delta', text });
-      await vi.advanceTimersByTimeAsync(0);
-    }
-    call.emit({ type: 'done', ...DONE });
-    call.finish(ok(DONE));
-    await vi.advanceTimersByTimeAsync(0);
-  }
-  const snap = () => session.getSnapshot();
-  const turns = () => snap().turns.map((t) => [t.role, t.text, t.status]);
-  return { session, api, tokens, telemetry, marks, chats, transcripts, transcribeTokens, spoken, captureEnabled, endSession, statuses, hear, say, reply, snap, turns, clock };
-}
-
-const settle = (ms = 0) => vi.advanceTimersByTimeAsync(ms);
-
-async function started(s: ReturnType<typeof setup>, start: Parameters<FallbackSession['start']>[0] = {}) {
-  s.session.start(start);
-  await settle();
-  await s.hear(300, QUIET); // the VAD calibrates on the room
-}
+import type { ApiFailure } from '../../../../src/lib/voice-agent/types/api';
+import { QUIET, VOICE, LOUD, DONE, setup, settle, started } from './fallback-session-rig';
+import { credential, fail, fakeTokens, ok } from './fallback-test-support';
 
 beforeEach(() => vi.useFakeTimers());
 afterEach(() => vi.useRealTimers());
@@ -180,41 +65,6 @@ describe('FallbackSession', () => {
     expect(s.snap().usage).toMatchObject({ input: 200, output: 30, total: 230, inputText: 200, outputText: 30 });
     expect(s.telemetry.record).toHaveBeenCalledWith({ type: 'usage', inputTextTokens: 200, inputAudioTokens: 0, cachedTokens: 0, outputTextTokens: 30, outputAudioTokens: 0 });
     expect(s.session.transcriptAsText()).toBe('You: I need to ask my boss for a raise.\nCoach: Start with the value you bring. Then name a number and stop talking.');
-  });
-
-  it('in a practice scenario the counterpart opens: an empty chat request, spoken, with no latency sample', async () => {
-    const scenario = { id: 'defend-ai-budget-to-the-cfo', title: 'Defend your AI budget to the CFO' };
-    const s = setup({ tokens: fakeTokens({ acquire: () => credential(1, { scenario }) }) });
-    await started(s);
-    expect(s.chats).toHaveLength(1);
-    expect(s.chats[0]!.messages).toEqual([]);
-    expect(s.turns()).toEqual([['assistant', '', 'pending']]);
-    await s.reply(s.chats[0]!, 'You asked for two point four million. ', 'Start with payback.');
-    await settle(3_000);
-    expect(s.turns()).toEqual([['assistant', 'You asked for two point four million. Start with payback.', 'done']]);
-    expect(s.spoken).toEqual(['You asked for two point four million.', 'Start with payback.']);
-    // Nobody was waiting on a turn of theirs: the opening is not a response latency.
-    expect(s.snap().medianLatencyMs).toBeUndefined();
-    expect(s.marks).not.toContain('coach:first-audio');
-
-    // The user's answer then goes out with the opening before it.
-    s.transcripts.push(ok({ text: 'It pays back in fourteen months.' }));
-    await s.say();
-    expect(s.chats[1]!.messages).toEqual([
-      { role: 'assistant', content: 'You asked for two point four million. Start with payback.' },
-      { role: 'user', content: 'It pays back in fourteen months.' },
-    ]);
-  });
-
-  it('does not open again over a conversation carried in from live voice, nor without a scenario', async () => {
-    const scenario = { id: 'defend-ai-budget-to-the-cfo', title: 'Defend your AI budget to the CFO' };
-    const carried = setup({ tokens: fakeTokens({ acquire: () => credential(1, { scenario }) }) });
-    await started(carried, { turns: [{ itemId: 'a1', role: 'assistant', text: 'Convince me.', status: 'done', source: 'voice' }] });
-    expect(carried.chats).toHaveLength(0);
-
-    const free = setup();
-    await started(free);
-    expect(free.chats).toHaveLength(0);
   });
 
   it('sends the conversation carried in from live voice, and shows searches with their results', async () => {
