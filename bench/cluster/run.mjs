@@ -29,7 +29,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ENTRY, missingBinaries, startCluster } from '../../scripts/cluster/index.mjs';
 import { startProcess, killAllSync } from '../token/procs.mjs';
-import { startCpuSample } from '../token/cpu-sampler.mjs';
+import { waitForQuiet } from '../token/cpu-sampler.mjs';
 import { TOKEN_PATH, cannon, measure, round } from './load.mjs';
 import { MEMORY_BUDGET_MB, printSummary, summarise } from './report.mjs';
 
@@ -90,17 +90,6 @@ const fail = (message) => {
   console.error(`  ✖ ${message}`);
 };
 
-/** Waits (up to --quiet-wait s) for other processes to use < 0.3 cores; returns what it last saw. */
-async function waitForQuiet() {
-  const deadline = Date.now() + opts.quietWait * 1000;
-  for (;;) {
-    const stop = startCpuSample([]);
-    await new Promise((r) => setTimeout(r, 1000));
-    const { foreignCores } = stop();
-    if (foreignCores < 0.3 || Date.now() >= deadline) return foreignCores;
-    process.stdout.write(`  (machine busy: other processes use ${foreignCores} cores; waiting)\n`);
-  }
-}
 
 /** One POST by hand, as the page sends it: must be a 200 with a token of `mode`. */
 async function checkToken(url, origin, mode, label) {
@@ -205,7 +194,7 @@ async function throughputCases(mode, runs) {
           target === 'app'
             ? { ...BASE_ENV, ...LIMITS, ...modeEnv }
             : { NODE_ENV: 'production', BARE_MODE: mode, ...(emulator ? { EMULATOR_URL: emulator.url } : {}) };
-        const foreignBefore = await waitForQuiet();
+        const foreignBefore = await waitForQuiet(opts.quietWait);
         await withCluster({ instances, env, ...(target === 'bare' ? { entry: BARE_ENTRY } : {}) }, async (cluster) => {
           const pids = cluster.instances.map((i) => i.pid);
           const via = { url: cluster.url, headers: { Origin: cluster.url } };
@@ -241,7 +230,7 @@ async function throughputCases(mode, runs) {
 async function rateLimitCase() {
   const n = opts.rateLimit;
   const env = { ...BASE_ENV, ...LIMITS, DEMO_MODE: 'auto', RATE_LIMIT_PER_IP_PER_MINUTE: String(n) };
-  await waitForQuiet();
+  await waitForQuiet(opts.quietWait);
   return withCluster({ instances: 3, env }, async (cluster) => {
     const { result, statuses, errorCodes, elapsed } = await cannon({
       url: cluster.url,

@@ -61,3 +61,19 @@ export function startCpuSample(pids) {
 }
 
 const round = (n) => Math.round(n * 100) / 100;
+
+/**
+ * Waits (up to `maxWaitSeconds`) until processes other than ours use < 0.3 cores for a second, so a benchmark
+ * does not start on a busy machine; returns the foreign load it last saw (reported with the results).
+ * @param {number} maxWaitSeconds
+ */
+export async function waitForQuiet(maxWaitSeconds) {
+  const deadline = Date.now() + maxWaitSeconds * 1000;
+  for (;;) {
+    const stop = startCpuSample([]);
+    await new Promise((r) => setTimeout(r, 1000));
+    const { foreignCores } = stop();
+    if (foreignCores < 0.3 || Date.now() >= deadline) return foreignCores;
+    process.stdout.write(`  (machine busy: other processes use ${foreignCores} cores; waiting)\n`);
+  }
+}

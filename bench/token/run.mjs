@@ -29,7 +29,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { startProcess, freePort, killAllSync } from './procs.mjs';
-import { startCpuSample } from './cpu-sampler.mjs';
+import { startCpuSample, waitForQuiet } from './cpu-sampler.mjs';
 import { GOAL_MAX_ADDED_P99_MS, GOAL_MIN_RATIO, modeReport, printReport, round } from './report.mjs';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -165,17 +165,6 @@ function percentile(sorted, p) {
   return sorted[rank];
 }
 
-/** Waits (up to --quiet-wait s) until other processes use < 0.3 cores for a second; reports what it saw. */
-async function waitForQuiet() {
-  const deadline = Date.now() + opts.quietWaitSeconds * 1000;
-  for (;;) {
-    const stop = startCpuSample([]);
-    await new Promise((r) => setTimeout(r, 1000));
-    const { foreignCores } = stop();
-    if (foreignCores < 0.3 || Date.now() >= deadline) return foreignCores;
-    process.stdout.write(`  (machine busy: ${foreignCores} cores used by other processes; waiting)\n`);
-  }
-}
 
 async function scrapeAppMetrics(url) {
   const text = await (await fetch(`${url}/metrics`)).text();
@@ -245,7 +234,7 @@ async function measureClean(target, mode, repeat, profDir) {
 
 /** One measured run of one target in one mode, in fresh processes. */
 async function measure(target, mode, repeat, profDir) {
-  const quietBefore = await waitForQuiet();
+  const quietBefore = await waitForQuiet(opts.quietWaitSeconds);
   const emulator = mode === 'realtime' ? await startEmulator() : undefined;
   let server;
   try {
