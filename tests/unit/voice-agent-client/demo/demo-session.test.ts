@@ -1,135 +1,13 @@
 /**
  * The demo engine (`DemoSession`) with fake speech synthesis and recognition, a fake credential holder,
- * search client and telemetry: typed turns, the recognition flow (interim → final), recognition errors
+ * search client and telemetry (demo-session-rig.ts): typed turns, the recognition flow (interim → final), recognition errors
  * ending in typing, barge-in cutting the coach to what was heard, the text-only fallback when no voice
  * speaks, library searches in the snapshot, and the hang-up.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { SearchClient } from '../../../../src/lib/voice-agent/api/search-client';
-import type { TelemetryClient } from '../../../../src/lib/voice-agent/api/telemetry-client';
 import { LISTENER_MESSAGES } from '../../../../src/lib/voice-agent/demo/coach-listener';
-import { DEMO_MESSAGES, DemoSession, type DemoSessionDeps } from '../../../../src/lib/voice-agent/demo/demo-session';
-import type { DemoSpeech, RecognitionEventLike, RecognitionLike, UtteranceLike, VoiceLike } from '../../../../src/lib/voice-agent/demo/speech-apis';
-import type { ApiResult, SearchResponse } from '../../../../src/lib/voice-agent/types/api';
-
-class FakeUtterance implements UtteranceLike {
-  lang = '';
-  rate = 1;
-  volume = 1;
-  voice: VoiceLike | null = null;
-  onstart: UtteranceLike['onstart'] = null;
-  onend: UtteranceLike['onend'] = null;
-  onerror: UtteranceLike['onerror'] = null;
-  onboundary: UtteranceLike['onboundary'] = null;
-  constructor(public text: string) {}
-}
-
-class FakeSynthesis {
-  spoken: FakeUtterance[] = [];
-  current: FakeUtterance | undefined;
-  cancels = 0;
-  constructor(private readonly voices: VoiceLike[] = [{ name: 'Local English', lang: 'en-GB', localService: true }]) {}
-  getVoices = () => this.voices;
-  speak = (u: UtteranceLike) => {
-    this.current = u as FakeUtterance;
-    this.spoken.push(u as FakeUtterance);
-  };
-  cancel = () => {
-    this.cancels += 1;
-    const u = this.current;
-    this.current = undefined;
-    u?.onerror?.({ error: 'interrupted' });
-  };
-  start() {
-    this.current!.onstart?.({});
-  }
-  boundary(charIndex: number) {
-    this.current!.onboundary?.({ charIndex, name: 'word' });
-  }
-  end() {
-    const u = this.current!;
-    this.current = undefined;
-    u.onend?.({});
-  }
-  /** Speak everything queued, sentence by sentence. */
-  finishAll() {
-    for (let guard = 0; this.current && guard < 50; guard++) {
-      this.start();
-      this.end();
-    }
-  }
-}
-
-class FakeRecognition implements RecognitionLike {
-  continuous = false;
-  interimResults = false;
-  lang = '';
-  starts = 0;
-  running = false;
-  onresult: RecognitionLike['onresult'] = null;
-  onerror: RecognitionLike['onerror'] = null;
-  onend: RecognitionLike['onend'] = null;
-  onspeechstart: RecognitionLike['onspeechstart'] = null;
-  onspeechend: RecognitionLike['onspeechend'] = null;
-  start() {
-    this.starts += 1;
-    this.running = true;
-  }
-  stop() {
-    this.end();
-  }
-  abort() {
-    this.running = false;
-  }
-  end() {
-    this.running = false;
-    this.onend?.({});
-  }
-  result(text: string, isFinal: boolean) {
-    const result = Object.assign([{ transcript: text }], { isFinal });
-    const event: RecognitionEventLike = { resultIndex: 0, results: [result] };
-    this.onresult?.(event);
-  }
-  error(code: string) {
-    this.onerror?.({ error: code });
-    this.end();
-  }
-}
-
-const LIBRARY: SearchResponse = {
-  answer: "From the platform's library: For high-risk AI the EU AI Act requires a risk management system, data governance and human oversight. Conformity assessment follows.",
-  citations: [{ title: 'The EU AI Act: high-risk systems', url: '/library/eu-ai-act-high-risk-systems' }],
-  provider: 'knowledge',
-  cached: false,
-  stale: false,
-};
-
-function setup(options: { speech?: DemoSpeech; search?: (query: string) => Promise<ApiResult<SearchResponse>> } = {}) {
-  const synthesis = new FakeSynthesis();
-  const recognition = new FakeRecognition();
-  const speech: DemoSpeech = options.speech ?? {
-    synthesis,
-    createUtterance: (text) => new FakeUtterance(text),
-    createRecognition: () => recognition,
-  };
-  const telemetry = { record: vi.fn(), start: vi.fn(), flush: vi.fn(), stop: vi.fn(), onExpiry: vi.fn() } satisfies TelemetryClient;
-  const searchFn = vi.fn(options.search ?? (async () => ({ ok: true as const, data: LIBRARY, meta: { status: 200, clockSkewMs: 0 } })));
-  const search: SearchClient = { search: (query) => searchFn(query), endpoint: async () => ({ url: '/api/voice-agent/responses-search', source: 'built-in' }) } as SearchClient;
-  const server = { endSession: vi.fn(async () => ({ ok: true })), endSessionOnUnload: vi.fn(() => true) };
-  const tokens: DemoSessionDeps['tokens'] = {
-    acquire: async () => ({
-      ok: true,
-      data: { token: 'secret', sessionId: 'sess_demo', mode: 'demo', warnings: ['No API key configured: demo mode.'], expiresAtLocal: Date.now() + 600_000 },
-      meta: { status: 200, clockSkewMs: 0 },
-    }),
-    clear: vi.fn(),
-  };
-  const session = new DemoSession({ tokens, search, telemetry, speech, seed: 7, lang: 'en-GB', replyDelayMs: 0, server });
-  return { session, synthesis, recognition, telemetry, searchFn, server, tokens };
-}
-
-const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
-const last = <T>(items: readonly T[]) => items[items.length - 1]!;
+import { DEMO_MESSAGES } from '../../../../src/lib/voice-agent/demo/demo-session';
+import { FakeUtterance, FakeSynthesis, FakeRecognition, LIBRARY, setup, settle, last } from './demo-session-rig';
 
 afterEach(() => {
   vi.useRealTimers();
@@ -384,50 +262,5 @@ describe('DemoSession', () => {
     expect(session.getSnapshot()).toMatchObject({ microphone: 'live', coachSpeaking: false });
     session.holdToTalk(false);
     expect(recognition.running).toBe(false);
-  });
-});
-
-describe('DemoSession: spoken durations (for the delivery signals)', () => {
-  it('times the coach from each utterance start to its end (or the cut), the user from speech start to the final result', async () => {
-    vi.useFakeTimers();
-    const { session, synthesis, recognition } = setup();
-    session.start();
-    await vi.advanceTimersByTimeAsync(0);
-    // The opening, sentence by sentence: 1.2 s each, with a 0.3 s pause before each (not speech).
-    let sentences = 0;
-    for (let guard = 0; synthesis.current && guard < 50; guard++, sentences++) {
-      vi.advanceTimersByTime(300);
-      synthesis.start();
-      vi.advanceTimersByTime(1_200);
-      synthesis.end();
-    }
-    expect(sentences).toBeGreaterThan(1);
-    expect(session.getSnapshot().turns[0]).toMatchObject({ role: 'assistant', status: 'done', durationMs: sentences * 1_200 });
-
-    // The user speaks: 1.5 s before the first words are recognised, the final result 1 s later.
-    recognition.onspeechstart?.({});
-    vi.advanceTimersByTime(1_500);
-    recognition.result('our pilots never', false);
-    vi.advanceTimersByTime(1_000);
-    recognition.result('our pilots never reach production', true);
-    recognition.onspeechend?.({});
-    expect(session.getSnapshot().turns[1]).toMatchObject({ role: 'user', source: 'voice', durationMs: 2_500 });
-
-    // The reply is cut 0.7 s into its first sentence: that is all the user heard of it.
-    synthesis.start();
-    vi.advanceTimersByTime(700);
-    synthesis.boundary(synthesis.current!.text.indexOf(' ') + 1);
-    recognition.onspeechstart?.({}); // the coach's own voice may start "speech": it does not start the user's turn
-    vi.advanceTimersByTime(400);
-    recognition.result('excuse me quickly', false); // the user's first words start it
-    const cut = session.getSnapshot().turns[2]!;
-    expect(cut).toMatchObject({ role: 'assistant', status: 'interrupted', durationMs: 1_100 });
-    vi.advanceTimersByTime(2_000);
-    recognition.result('excuse me quickly what about the budget', true);
-    expect(last(session.getSnapshot().turns.filter((t) => t.role === 'user'))).toMatchObject({ text: 'excuse me quickly what about the budget', durationMs: 2_000 });
-
-    // Typed turns have no duration.
-    session.sendText('A typed thought.');
-    expect(session.getSnapshot().turns.find((t) => t.text === 'A typed thought.')!.durationMs).toBeUndefined();
   });
 });
