@@ -11,6 +11,8 @@ import { apiError, invalidKey, invalidValue, missingKey, missingParam, modelNotF
 import { baseHeaders, parseJson, rateLimitHeaders } from '../lib/http.mjs';
 import { hex, sessionId } from '../lib/ids.mjs';
 import { REALTIME_MODEL_IDS, RETIRED, findModel } from '../lib/models.mjs';
+import { parseMultipart } from '../lib/realtime/multipart.mjs';
+import { createSidebandHub } from '../lib/realtime/sideband-hub.mjs';
 import { checkOffer } from '../lib/realtime/webrtc-sdp.mjs';
 import { deepMerge, effectiveSession } from '../lib/session.mjs';
 import { isObj, validateClientSecretBody } from '../lib/validate.mjs';
@@ -25,7 +27,8 @@ import { isObj, validateClientSecretBody } from '../lib/validate.mjs';
  * @property {string|null} secret        the ek_ secret used, if any
  * @property {number} createdAt          ms (env.now())
  * @property {any} wire                  the RealtimeWire once the events channel opened, else null
- * @property {() => Promise<void>} close close the wire (or the bare peer) and forget the call
+ * @property {ReturnType<typeof createSidebandHub>} sideband  the call's `?call_id=` control sockets
+ * @property {() => Promise<void>} close close the sidebands and the wire (or the bare peer), forget the call
  */
 
 /** Engine contract: `(wire, { session, state, faults, now, script, callId, transport }) => void | Promise<unknown>` */
@@ -34,6 +37,7 @@ import { isObj, validateClientSecretBody } from '../lib/validate.mjs';
 const ENGINE_URL = new URL('../lib/realtime/session-engine.mjs', import.meta.url);
 /** How long a call may wait for its `oai-events` channel before the peer is dropped. */
 export const CHANNEL_OPEN_TIMEOUT_MS = 30_000;
+let channelOpenTimeoutMs = CHANNEL_OPEN_TIMEOUT_MS;
 
 /** @type {AttachEngine|null} */
 let engineOverride = null;
@@ -54,6 +58,12 @@ export function setEngine(fn) {
 export function setIdleAudio(mode) {
   if (mode !== 'silence' && mode !== 'none') throw new TypeError("idle audio must be 'silence' or 'none'");
   idleAudio = mode;
+}
+
+/** The channel-open timeout of later calls of this process (tests); `null` restores 30 s. @param {number|null} ms */
+export function setChannelOpenTimeout(ms) {
+  if (ms !== null && !(Number.isFinite(ms) && ms > 0)) throw new TypeError('the channel-open timeout must be a positive number of ms');
+  channelOpenTimeoutMs = ms ?? CHANNEL_OPEN_TIMEOUT_MS;
 }
 
 /** @returns {Promise<AttachEngine>} */
@@ -85,6 +95,9 @@ function registry(state) {
 /** The live calls of one emulator (by its state object), or of every emulator in this process. @param {object} [state] */
 export const listCalls = (state) => (state ? [...registry(state).values()] : [...everyCall]);
 
+/** 404 for an unknown or ended call (hangup, `?call_id=` sideband). @param {string} id */
+export const callNotFound = (id) => apiError(404, `Call with id '${id}' not found.`, { param: 'call_id', code: 'call_not_found' });
+
 /** One live call, e.g. for a `?call_id=` sideband socket. @param {object} state @param {string} id */
 export const getCall = (state, id) => registry(state).get(id) ?? null;
 
@@ -95,33 +108,7 @@ export async function closeAllCalls(state) {
 
 // ------------------------------------------------------------------ request parsing
 
-/**
- * Parse a multipart/form-data body into its named text parts.
- * @param {Buffer} raw @param {string} contentType
- * @returns {Record<string, string> | null} null when the body is not valid multipart
- */
-export function parseMultipart(raw, contentType) {
-  const m = /boundary=(?:"([^"]+)"|([^;\s]+))/i.exec(contentType);
-  const boundary = m?.[1] ?? m?.[2];
-  if (!boundary) return null;
-  const text = raw.toString('utf8');
-  const delimiter = `--${boundary}`;
-  const chunks = text.split(delimiter);
-  if (chunks.length < 3) return null;
-  /** @type {Record<string, string>} */
-  const parts = {};
-  for (const chunk of chunks.slice(1)) {
-    if (chunk.startsWith('--')) break; // closing delimiter
-    const body = chunk.replace(/^\r?\n/, '');
-    const sep = /\r?\n\r?\n/.exec(body);
-    if (!sep) return null;
-    const head = body.slice(0, sep.index);
-    const name = /content-disposition:[^\n]*\bname="([^"]*)"/i.exec(head)?.[1];
-    if (!name) return null;
-    parts[name] = body.slice(sep.index + sep[0].length).replace(/\r?\n$/, '');
-  }
-  return parts;
-}
+export { parseMultipart };
 
 /** @param {string} model @param {boolean} realtimeAccess */
 function checkModel(model, realtimeAccess) {
@@ -216,6 +203,7 @@ export async function createCall(env) {
   }
   const { pc, audio, answerSdp } = answered;
   const { createWebRtcWire } = await import('../lib/realtime/webrtc-wire.mjs');
+  const { closePeer } = await import('../lib/realtime/webrtc-close.mjs');
 
   const id = `rtc_${hex(32)}`;
   const calls = registry(env.state);
@@ -223,18 +211,20 @@ export async function createCall(env) {
   let openTimer;
   /** @type {Call} */
   const call = {
-    id, pc, session, secret: secret?.value ?? null, createdAt: env.now(), wire: null,
+    id, pc, session, secret: secret?.value ?? null, createdAt: env.now(), wire: null, sideband: createSidebandHub(),
     async close() {
       calls.delete(id);
       everyCall.delete(call);
       clearTimeout(openTimer);
-      if (call.wire) await call.wire.close();
-      await pc.close().catch(() => undefined);
+      call.sideband.close(1000, '');
+      // the wire sends SCTP ABORT + DTLS close_notify before closing the peer; a call whose channel never
+      // opened gets the same goodbye (see lib/realtime/webrtc-close.mjs)
+      await (call.wire ? call.wire.close() : closePeer(pc));
     },
   };
   calls.set(id, call);
   everyCall.add(call);
-  openTimer = setTimeout(() => void call.close(), CHANNEL_OPEN_TIMEOUT_MS);
+  openTimer = setTimeout(() => void call.close(), channelOpenTimeoutMs);
   openTimer.unref?.();
   pc.connectionStateChange.subscribe((/** @type {string} */ s) => {
     if (s === 'closed' || s === 'failed') void call.close();
@@ -243,7 +233,8 @@ export async function createCall(env) {
   onEventsChannel(pc, (/** @type {any} */ channel) => {
     clearTimeout(openTimer);
     if (!calls.has(id)) return;
-    const wire = createWebRtcWire({ pc, channel, audio, idleAudio });
+    // the engine's events also reach the call's sideband sockets, and theirs reach the engine
+    const wire = call.sideband.wrap(createWebRtcWire({ pc, channel, audio, idleAudio }));
     call.wire = wire;
     wire.onClose(() => void call.close());
     const ctx = { session, state: env.state, faults: env.faults, now: env.now, key: secret ? secret.value : env.key,
@@ -278,9 +269,7 @@ export async function hangupCall(env) {
   const who = authenticate(env);
   if ('error' in who) return who.error;
   const call = getCall(env.state, env.params.call_id);
-  if (!call) {
-    return apiError(404, `Call with id '${env.params.call_id}' not found.`, { param: 'call_id', code: 'call_not_found' });
-  }
+  if (!call) return callNotFound(env.params.call_id);
   await call.close();
   const { res } = env.ctx;
   res.writeHead(200, { ...baseHeaders(env.ctx), ...rateLimitHeaders(env.state.total()), 'content-length': '0' });

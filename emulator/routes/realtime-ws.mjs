@@ -1,6 +1,8 @@
 // GET /v1/realtime (WebSocket upgrade, brief §3): authentication and model checks during the
 // handshake (HTTP JSON error envelopes before the upgrade, like OpenAI), then the session engine
 // over a WebSocket wire. Stats / fault route name: 'realtime'.
+// GET /v1/realtime?call_id=rtc_… (brief §2.4): a sideband control socket on a live WebRTC call, attached
+// to the call's sideband hub (lib/realtime/sideband-hub.mjs). Route name: 'realtime.sideband'.
 import { STATUS_CODES } from 'node:http';
 import { WebSocket, WebSocketServer } from 'ws';
 import { bearerOf } from '../lib/auth.mjs';
@@ -11,6 +13,7 @@ import { requestId } from '../lib/ids.mjs';
 import { eventId } from '../lib/realtime/ids.mjs';
 import { attachRealtimeSession } from '../lib/realtime/session-engine.mjs';
 import { effectiveSession } from '../lib/session.mjs';
+import { callNotFound, getCall } from './realtime-calls.mjs';
 
 export const REALTIME_WS_PATH = '/v1/realtime';
 const KEY_PROTOCOL = 'openai-insecure-api-key.';
@@ -52,7 +55,8 @@ export function createRealtimeWebSocket(env) {
     /** @type {any} */ (req).emulatorRequestId = ctx.requestId;
     const url = new URL(req.url ?? '/', 'http://emulator.local');
     const path = url.pathname;
-    const name = path === REALTIME_WS_PATH ? 'realtime' : 'unknown';
+    const callId = url.searchParams.get('call_id');
+    const name = path !== REALTIME_WS_PATH ? 'unknown' : callId !== null ? 'realtime.sideband' : 'realtime';
     const entry = env.state.record(name, {
       method: 'GET', path, query: Object.fromEntries(url.searchParams), headers: req.headers, body: null, requestId: ctx.requestId,
     });
@@ -83,7 +87,14 @@ export function createRealtimeWebSocket(env) {
     if (!key || (req.headers.authorization !== undefined && !headerKey)) return reject(missingKey());
     /** @type {any} */
     let base;
-    if (key.startsWith('ek_')) {
+    /** @type {ReturnType<typeof getCall>} */
+    let call = null;
+    if (callId !== null) {
+      // the standard API key only: an ek_ secret is not an API key here (401 like any unknown key)
+      if (!env.keys.lookup(key)) return reject(invalidKey(key));
+      call = getCall(env.state, callId);
+      if (!call) return reject(callNotFound(callId));
+    } else if (key.startsWith('ek_')) {
       const secret = env.state.getSecret(key);
       if (!secret) return reject(invalidKey(key));
       if (secret.expires_at * 1000 <= env.now())
@@ -94,14 +105,11 @@ export function createRealtimeWebSocket(env) {
       if (!info) return reject(invalidKey(key));
       const intent = url.searchParams.get('intent');
       if (intent === 'transcription') base = effectiveSession({ type: 'transcription' }, { id: '' });
-      else if (!url.searchParams.has('call_id')) {
+      else {
         if (!model) return reject(missingParam('model'));
         if (!info.realtime || fx.noRealtime) return reject(modelNotFound(model, { status: 403 }));
         base = effectiveSession({ type: 'realtime', model }, { id: '', defaultModel: env.defaultModel });
       }
-    }
-    if (url.searchParams.has('call_id')) {
-      return reject(apiError(400, 'Attaching to an existing call with ?call_id= (sideband control) is not supported by the emulator.', { param: 'call_id', code: 'unsupported_parameter' }));
     }
     const beta = protocols.includes(BETA_PROTOCOL) || /realtime\s*=\s*v1/i.test(String(req.headers['openai-beta'] ?? ''));
 
@@ -120,6 +128,10 @@ export function createRealtimeWebSocket(env) {
         }));
         ws.close(BETA_CLOSE_CODE, BETA_CLOSE_REASON);
         return;
+      }
+      if (call) {
+        conn.handle = { close: (code, reason) => ws.close(code, reason) };
+        return void call.sideband.add(ws);
       }
       conn.handle = attachRealtimeSession(createWebSocketWire(ws), { session: base, state: env.state, faults: env.faults, now: env.now, key, log: env.log ?? undefined });
     });

@@ -47,14 +47,14 @@ describe('realtime WebSocket handshake', () => {
     }
   });
 
-  it('sk- key without realtime access → 403 model_not_found; missing model → 400; call_id → 400; other paths → 404', async () => {
+  it('sk- key without realtime access → 403 model_not_found; missing model → 400; unknown call_id → 404; other paths → 404', async () => {
     const std = await handshakeFailure(wsUrl(emu), { headers: { Authorization: `Bearer ${STANDARD_KEY}` } });
     expect(std.status).toBe(403);
     expect(std.body.error).toEqual({ message: 'The model `gpt-realtime-2.1` does not exist or you do not have access to it.', type: 'invalid_request_error', param: null, code: 'model_not_found' });
     const noModel = await handshakeFailure(wsUrl(emu, ''), { headers: { Authorization: 'Bearer sk-test-realtime' } });
     expect(noModel).toMatchObject({ status: 400, body: { error: { code: 'missing_required_parameter', param: 'model' } } });
     const call = await handshakeFailure(wsUrl(emu, 'call_id=rtc_123'), { headers: { Authorization: 'Bearer sk-test-realtime' } });
-    expect(call).toMatchObject({ status: 400, body: { error: { param: 'call_id' } } });
+    expect(call).toMatchObject({ status: 404, body: { error: { message: "Call with id 'rtc_123' not found.", type: 'invalid_request_error', param: 'call_id', code: 'call_not_found' } } });
     const other = await handshakeFailure(`${emu.url.replace('http', 'ws')}/v1/realtime/other`, { headers: { Authorization: 'Bearer sk-test-realtime' } });
     expect(other).toMatchObject({ status: 404, body: { error: { message: 'Invalid URL (GET /v1/realtime/other)' } } });
   });

@@ -27,6 +27,8 @@ import type { SearchService } from './search/search-service';
 import type { SessionStore } from './sessions/session-store';
 import { createTelemetryService, type TelemetryService } from './telemetry/telemetry-service';
 import { createGradingService, createGradingUpstream, type GradingService } from './grading/grading-service';
+import { createMeter, createMetering, type MeteringServices } from './metering/create-metering';
+import { relayGuards } from './relay/relay-guards';
 
 export interface AppContext {
   config: Config;
@@ -43,6 +45,8 @@ export interface AppContext {
   /** Fallback mode's token check and OpenAI calls (no upstream without a key). */
   fallback: FallbackServices;
   sessions: SessionStore;
+  /** Cost control (issue 8): present when sessions are metered (METERED_SESSIONS / budgets configured). */
+  metering: MeteringServices | undefined;
   limits: RateLimits;
   instanceId: string;
   /** Page `connect-src` additions: the realtime upstream and, when configured, the search endpoint's origin. */
@@ -113,7 +117,24 @@ export function createAppContext(config: Config): AppContext {
         })
       : undefined;
 
-  const tokens = createTokenService({ config, store, limits, upstream, tier, metrics, logger, instanceId, scenarios });
+  const meter = createMeter({ redis, logger });
+  const tokens = createTokenService({ config, store, limits, upstream, tier, metrics, logger, instanceId, scenarios, meter: config.metered ? meter : undefined });
+  const metering = createMetering(
+    {
+      config,
+      redis,
+      sessions: store,
+      connectsPerSession: limits.callsPerSession,
+      guard,
+      metrics,
+      logger,
+      instanceId,
+      instructionsFor: tokens.instructionsFor,
+      upstream,
+      ...relayGuards(config),
+    },
+    meter,
+  );
   const sharedStateHealthy = redis ? () => redisIsReady(redis) && !store.isDegraded() : undefined;
   const search = createConfiguredSearchService({ config, redis, limits, metrics, logger });
   const telemetry = createTelemetryService({ config, store, limits, metrics, logger });
@@ -148,6 +169,7 @@ export function createAppContext(config: Config): AppContext {
       realtimeModel: config.realtimeModel,
       chatModel: config.chatModel,
       scenarios: scenarios.list().length,
+      metered: Boolean(metering),
     },
     'voice agent services ready',
   );
@@ -164,11 +186,13 @@ export function createAppContext(config: Config): AppContext {
     scenarios,
     fallback,
     sessions: store,
+    metering,
     limits,
     instanceId,
     connectSources: [...realtimeConnectSources(config.realtimeUrl), ...searchConnectSources(config.publicSearchApiUrl)],
     sharedStateHealthy,
     async close() {
+      await metering?.close();
       await store.close();
       if (redis) await redis.quit().catch(() => redis.disconnect());
     },

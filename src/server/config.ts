@@ -5,6 +5,8 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { z } from 'zod';
+import { parsePricingTable, usdToNano } from './metering/pricing';
+import type { BudgetConfig, PricingTable } from './metering/metering-types';
 
 /** Current GA realtime model (see shared/reference/openai-protocol.md §6). */
 export const DEFAULT_REALTIME_MODEL = 'gpt-realtime-2.1';
@@ -24,6 +26,19 @@ const int = (min: number, max: number, fallback: number) =>
       .pipe(z.number().int().min(min).max(max))
       .optional()
       .transform((v) => v ?? fallback),
+  );
+
+/** A positive decimal (e.g. `0.1`, `12.5`) within bounds; empty or unset = undefined. */
+const decimal = (min: number, max: number) =>
+  z.preprocess(
+    (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
+    z
+      .string()
+      .trim()
+      .regex(/^\d+(\.\d+)?$/, 'must be a number like 30 or 0.5')
+      .transform(Number)
+      .pipe(z.number().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`))
+      .optional(),
   );
 
 const optionalString = z
@@ -134,6 +149,18 @@ const envSchema = z
     SEARCH_SERVER_PORT: int(0, 65535, 3001),
     // The practice scenarios (Markdown + frontmatter) the coach can be bound to; relative to the working directory.
     SCENARIOS_DIR: optionalString,
+    // Cost control (docs/cost-control.md). METERED_SESSIONS=auto meters realtime sessions (server in the
+    // call path: unified WebRTC interface + sideband, or the WebSocket relay) when any budget below is set.
+    METERED_SESSIONS: optionalString.transform((v) => v ?? 'auto').pipe(z.enum(['auto', 'on', 'off'])),
+    SESSION_MAX_MINUTES: decimal(0.05, 1440),
+    DAILY_MINUTES_PER_IP: decimal(0.1, 1440),
+    DAILY_COST_LIMIT_USD: decimal(0.01, 1_000_000),
+    SESSION_COST_LIMIT_USD: decimal(0.01, 100_000),
+    BUDGET_WARNING_SECONDS: int(1, 600, 60),
+    // JSON: {"<model>": {"text": {"input", "cachedInput", "output"}, "audio": {…}}} in USD per million tokens, over the built-in table.
+    MODEL_PRICES: optionalString,
+    CALLS_RATE_LIMIT_PER_SESSION_PER_MINUTE: int(1, 10_000, 10),
+    ADMIN_TOKEN: optionalString.pipe(z.string().min(24, 'must be at least 24 characters').optional()),
     REDIS_URL: optionalString.pipe(
       z.url({ protocol: /^rediss?$/, message: 'must be a redis:// or rediss:// URL' }).optional(),
     ),
@@ -152,6 +179,9 @@ const envSchema = z
     }
     if (env.SEARCH_PROVIDER === 'openai' && !env.OPENAI_API_KEY) {
       ctx.addIssue({ code: 'custom', path: ['OPENAI_API_KEY'], message: 'is required when SEARCH_PROVIDER=openai' });
+    }
+    if (env.METERED_SESSIONS === 'on' && !env.OPENAI_API_KEY) {
+      ctx.addIssue({ code: 'custom', path: ['METERED_SESSIONS'], message: 'is "on" but OPENAI_API_KEY is not set (there is nothing to meter in demo mode)' });
     }
     if (env.REDIS_URL && !env.SESSION_SECRET) {
       ctx.addIssue({
@@ -215,6 +245,13 @@ export interface Config {
   searchServerPort: number;
   /** Absolute directory of the scenario files (`src/content/scenarios` under the working directory by default). */
   scenariosDir: string;
+  /** Realtime sessions go through the server (unified WebRTC + sideband, or the WebSocket relay) and are metered. */
+  metered: boolean;
+  budgets: BudgetConfig;
+  pricing: PricingTable;
+  callsRateLimitPerSessionPerMinute: number;
+  /** Bearer for `/api/admin/*`; undefined = the admin API is off. */
+  adminToken: string | undefined;
   redisUrl: string | undefined;
   sessionSecret: Uint8Array;
   /** True when SESSION_SECRET was not set and a random per-process key is used. */
@@ -230,6 +267,24 @@ export class ConfigError extends Error {
     super(`Invalid environment variable ${variable}: ${detail}`);
     this.name = 'ConfigError';
   }
+}
+
+type Env = z.infer<typeof envSchema>;
+
+/** `auto`: metered as soon as any budget is configured (and there is a key to spend). */
+function isMetered(e: Env): boolean {
+  if (e.METERED_SESSIONS !== 'auto') return e.METERED_SESSIONS === 'on';
+  const anyBudget = [e.SESSION_MAX_MINUTES, e.DAILY_MINUTES_PER_IP, e.DAILY_COST_LIMIT_USD, e.SESSION_COST_LIMIT_USD].some((v) => v !== undefined);
+  return anyBudget && Boolean(e.OPENAI_API_KEY);
+}
+
+function pricing(raw: string | undefined, realtimeModel: string, metered: boolean): PricingTable {
+  const parsed = parsePricingTable(raw);
+  if (!parsed.ok) throw new ConfigError('MODEL_PRICES', parsed.message);
+  if (metered && !parsed.table[realtimeModel]) {
+    throw new ConfigError('MODEL_PRICES', `has no price for the realtime model "${realtimeModel}" (OPENAI_REALTIME_MODEL); metered sessions need one`);
+  }
+  return parsed.table;
 }
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
@@ -287,6 +342,17 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     searchServerHost: e.SEARCH_SERVER_HOST,
     searchServerPort: e.SEARCH_SERVER_PORT,
     scenariosDir: path.resolve(process.cwd(), e.SCENARIOS_DIR ?? 'src/content/scenarios'),
+    metered: isMetered(e),
+    budgets: {
+      sessionMaxMs: Math.round((e.SESSION_MAX_MINUTES ?? 30) * 60_000),
+      dailySecondsPerIp: e.DAILY_MINUTES_PER_IP === undefined ? undefined : Math.round(e.DAILY_MINUTES_PER_IP * 60),
+      dailyCostLimitNanoUsd: usdToNano(e.DAILY_COST_LIMIT_USD),
+      sessionCostLimitNanoUsd: usdToNano(e.SESSION_COST_LIMIT_USD),
+      warningMs: e.BUDGET_WARNING_SECONDS * 1000,
+    },
+    pricing: pricing(e.MODEL_PRICES, e.OPENAI_REALTIME_MODEL, isMetered(e)),
+    callsRateLimitPerSessionPerMinute: e.CALLS_RATE_LIMIT_PER_SESSION_PER_MINUTE,
+    adminToken: e.ADMIN_TOKEN,
     redisUrl: e.REDIS_URL,
     sessionSecret: e.SESSION_SECRET ? new TextEncoder().encode(e.SESSION_SECRET) : randomBytes(32),
     sessionSecretIsEphemeral: !e.SESSION_SECRET,

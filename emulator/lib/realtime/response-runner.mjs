@@ -9,7 +9,7 @@
 import { encodeAudio, SAMPLES_PER_MS, synthesizeSpeech } from './audio-synth.mjs';
 import { functionCallId, itemId, realtimeResponseId } from './ids.mjs';
 import { planResponse } from './response-plan.mjs';
-import { cacheableTokens, inputUsage, outputAudioTokens, rateLimits, responseUsage, textTokens } from './usage.mjs';
+import { cacheableTokens, inputTotal, inputUsage, outputAudioTokens, rateLimits, responseUsage, textTokens } from './usage.mjs';
 
 const clone = (v) => JSON.parse(JSON.stringify(v));
 const AUDIO_CHUNK_MS = 200;
@@ -78,7 +78,7 @@ export function startResponse(S, req = {}) {
   S.runners.add(r);
   S.record.rec.responses.created++;
   S.send({ type: 'response.created', response: responseObject(S, r, 'in_progress', null, null) });
-  S.send({ type: 'rate_limits.updated', rate_limits: rateLimits(r.input.text + r.input.audio, cfg.max_output_tokens) });
+  S.send({ type: 'rate_limits.updated', rate_limits: rateLimits(inputTotal(r.input), cfg.max_output_tokens) });
   run(S, r).catch((err) => S.internalError(err));
   return r;
 }

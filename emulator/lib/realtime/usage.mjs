@@ -1,20 +1,29 @@
 // Plausible token accounting for realtime responses and transcriptions.
 // Text: ceil(chars / 4). Input audio: 10 tokens per second (1 per 100 ms). Output audio: 20 tokens
 // per second (1 per 50 ms). Cached input: the previous response's input, rounded down to a multiple
-// of 64, once it reaches 1024 tokens (prompt caching needs a 1024-token prefix).
+// of 64, once it reaches 1024 tokens (prompt caching needs a 1024-token prefix). Images: a flat 85
+// tokens each (the low-detail base cost). Invariants of every usage object: input_tokens =
+// text + audio + image, output_tokens = text + audio, total = input + output, cached ≤ input and each
+// cached modality ≤ that modality's input.
 
 export const textTokens = (s) => Math.ceil(String(s ?? '').length / 4);
 export const inputAudioTokens = (ms) => Math.ceil(Math.max(0, ms) / 100);
 export const outputAudioTokens = (ms) => Math.ceil(Math.max(0, ms) / 50);
 
+export const IMAGE_TOKENS = 85;
+
+/** @typedef {{ text: number, audio: number, image: number }} InputTokens */
+
 /**
  * Input tokens of a response: instructions, tools and every conversation item before it.
  * @param {{ instructions?: string, tools?: unknown[] }} config
  * @param {any[]} items @param {(id: string) => { audioMs?: number }} metaOf
+ * @returns {InputTokens}
  */
 export function inputUsage(config, items, metaOf) {
   let text = textTokens(config.instructions ?? '') + (config.tools?.length ? textTokens(JSON.stringify(config.tools)) : 0);
   let audio = 0;
+  let image = 0;
   for (const it of items) {
     if (it.type === 'function_call') text += textTokens(it.name) + textTokens(it.arguments);
     else if (it.type === 'function_call_output') text += textTokens(it.output);
@@ -23,22 +32,30 @@ export function inputUsage(config, items, metaOf) {
         if (c.type === 'input_text' || c.type === 'output_text') text += textTokens(c.text);
         else if (c.type === 'input_audio') audio += inputAudioTokens(metaOf(it.id).audioMs ?? 0);
         else if (c.type === 'output_audio') audio += outputAudioTokens(metaOf(it.id).audioMs ?? 0);
-        else if (c.type === 'input_image') text += 85;
+        else if (c.type === 'input_image') image += IMAGE_TOKENS;
       }
     }
   }
-  return { text, audio };
+  return { text, audio, image };
 }
 
+/** All input tokens. @param {{ text: number, audio: number, image?: number }} input */
+export const inputTotal = (input) => input.text + input.audio + (input.image ?? 0);
+
 /**
- * The `usage` object of response.done.
- * @param {{ text: number, audio: number }} input @param {{ text: number, audio: number }} output @param {number} cached
+ * The `usage` object of response.done (GA shape, every field present).
+ * @param {{ text: number, audio: number, image?: number }} input @param {{ text: number, audio: number }} output
+ * @param {number} cached tokens of the cached prefix (capped at the input)
  */
 export function responseUsage(input, output, cached) {
-  const inputTokens = input.text + input.audio;
+  const image = input.image ?? 0;
+  const inputTokens = inputTotal(input);
   const outputTokens = output.text + output.audio;
-  const cachedTokens = Math.min(cached, inputTokens);
+  const cachedTokens = Math.max(0, Math.min(cached, inputTokens));
+  // the cached prefix starts with instructions and tools (text), then the items' audio and images
   const cachedText = Math.min(cachedTokens, input.text);
+  const cachedAudio = Math.min(cachedTokens - cachedText, input.audio);
+  const cachedImage = cachedTokens - cachedText - cachedAudio;
   return {
     total_tokens: inputTokens + outputTokens,
     input_tokens: inputTokens,
@@ -46,9 +63,9 @@ export function responseUsage(input, output, cached) {
     input_token_details: {
       text_tokens: input.text,
       audio_tokens: input.audio,
-      image_tokens: 0,
+      image_tokens: image,
       cached_tokens: cachedTokens,
-      cached_tokens_details: { text_tokens: cachedText, audio_tokens: cachedTokens - cachedText, image_tokens: 0 },
+      cached_tokens_details: { text_tokens: cachedText, audio_tokens: cachedAudio, image_tokens: cachedImage },
     },
     output_token_details: { text_tokens: output.text, audio_tokens: output.audio },
   };

@@ -15,6 +15,7 @@ import { RtpHeader, RtpPacket } from 'werift';
 import {
   FRAME_MS, FRAME_SAMPLES, OPUS_SILENCE_FRAME, PCM_RATE, RTP_TS_PER_FRAME, createOpusDecoder, createOpusEncoder,
 } from './opus-codec.mjs';
+import { closePeer } from './webrtc-close.mjs';
 
 /**
  * @typedef {object} RealtimeWire
@@ -30,8 +31,6 @@ import {
  * @property {() => void} [drop]
  */
 
-/** How long close() lets the SCTP ABORT travel before the peer's sockets close. */
-const ABORT_FLUSH_MS = 50;
 /** Stall guard: after a timer stall, at most this many late frames are sent at once; the rest are skipped. */
 const MAX_CATCH_UP_FRAMES = 10;
 
@@ -241,20 +240,9 @@ export function createWebRtcWire(o) {
     queuedSamples = 0;
     encoder.free();
     decoder.free();
-    closing = abrupt ? pc.close().catch(() => undefined) : (async () => {
-      // werift's pc.close() tears DTLS down before SCTP, so neither its stream reset nor its SCTP ABORT
-      // reaches the client, which would only notice after ICE consent fails (~30 s; and Chromium does
-      // not act on werift's stream reset at all). So: stop SCTP first (sends ABORT, which closes the
-      // client's channels at once), let the packet leave, then close the peer.
-      try {
-        if (channel.readyState === 'open') channel.close();
-      } catch {
-        /* already closing */
-      }
-      await pc.sctpTransport?.stop().catch(() => undefined);
-      await new Promise((r) => setTimeout(r, ABORT_FLUSH_MS));
-      await pc.close().catch(() => undefined);
-    })();
+    // SCTP ABORT + DTLS close_notify first, so the client's channel and DTLS transport close at once
+    // (werift's own pc.close() would tell the client nothing); see webrtc-close.mjs.
+    closing = closePeer(pc, { channel, abrupt });
     for (const h of closeHandlers.splice(0)) safely(h);
     return closing;
   }

@@ -8,10 +8,12 @@ import { SCENARIO_ID } from '../../content/scenario-schema';
 import { ApiError, errorResult, jsonResult } from '../http/api-error';
 import { readJsonBody } from '../http/json-body';
 import { FALLBACK_ROUTES } from '../fallback/fallback-routes';
+import { METERING_ROUTES } from '../metering/metering-routes';
+import { ADMIN_PATTERN_ROUTES, ADMIN_ROUTES } from '../admin/admin-routes';
 import { gradeBody, MAX_GRADE_BODY_BYTES } from '../grading/grade-body';
 import { isWellFormedSessionId } from '../sessions/session-id';
 import { telemetryBody } from '../telemetry/telemetry-schema';
-import type { Handler, RouteMethods } from './api-types';
+import type { Handler, PatternRoute, RouteMethods } from './api-types';
 
 const sessionIdBody = z
   .object({
@@ -155,8 +157,13 @@ export const API_ROUTES: Readonly<Record<string, RouteMethods>> = {
   '/api/voice-agent/telemetry': { POST: telemetry },
   '/api/voice-agent/grade': { POST: grade },
   ...FALLBACK_ROUTES,
+  ...METERING_ROUTES,
+  ...ADMIN_ROUTES,
   '/metrics': { GET: metrics },
 };
+
+/** Routes with a path parameter (tried after the exact ones), each with its bounded metrics label. */
+export const API_PATTERN_ROUTES: readonly PatternRoute[] = [...ADMIN_PATTERN_ROUTES];
 
 /** Paths the API pipeline owns (everything else is a page). */
 export function isApiPath(pathname: string): boolean {

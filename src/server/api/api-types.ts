@@ -38,12 +38,22 @@ export type Handler = (req: ApiRequest, app: AppContext) => Promise<ApiResponse>
 /** HTTP method → handler for one path. */
 export type RouteMethods = Readonly<Record<string, Handler>>;
 
+/** A route with a path parameter: the handler reads it from `req.pathname`. */
+export interface PatternRoute {
+  pattern: RegExp;
+  /** The metrics/log label (e.g. `/api/admin/sessions/:id/end`). */
+  label: string;
+  methods: RouteMethods;
+}
+
 /**
  * One HTTP API served through the shared pipeline (handle-api-request.ts): the app's API, or the
  * standalone search server's.
  */
 export interface ApiSurface {
   routes: Readonly<Record<string, RouteMethods>>;
+  /** Parameterised routes, tried when no exact route matches. */
+  patterns?: readonly PatternRoute[];
   /** Whether CORS rules apply to this path (not to the Prometheus scrape). */
   corsChecked(pathname: string): boolean;
   /** Bounded label for metrics and logs. */

@@ -9,12 +9,13 @@ import { isLoopback } from '../http/client-ip';
 import { checkOrigin, corsHeaders, ownOrigin, preflightHeaders } from '../http/cors';
 import { apiSecurityHeaders } from '../http/security-headers';
 import { routeLabel } from '../http/route-label';
-import { API_ROUTES } from './api-routes';
+import { API_PATTERN_ROUTES, API_ROUTES } from './api-routes';
 import type { ApiRequest, ApiResponse, ApiSurface } from './api-types';
 
 /** The app's own API: `/api/*` (CORS-checked, unknown paths included) and `/metrics`. */
 export const APP_API: ApiSurface = {
   routes: API_ROUTES,
+  patterns: API_PATTERN_ROUTES,
   corsChecked: (pathname) => pathname.startsWith('/api/'),
   label: routeLabel,
   corsPolicy: (config) => ({ allowedOrigins: config.allowedOrigins, siteUrl: config.siteUrl }),
@@ -54,7 +55,7 @@ async function route(
   if (config.requireHttps && req.protocol !== 'https' && !isLoopback(req.ip)) {
     return errorResult(new ApiError(403, 'https_required', 'This API is only available over HTTPS.'));
   }
-  const methods = surface.routes[req.pathname];
+  const methods = surface.routes[req.pathname] ?? surface.patterns?.find((route) => route.pattern.test(req.pathname))?.methods;
   const allowed = methods ? Object.keys(methods) : ['GET', 'POST'];
 
   if (surface.corsChecked(req.pathname)) {

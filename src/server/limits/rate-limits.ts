@@ -21,6 +21,8 @@ export interface RateLimits {
   fallbackPerIp(ip: string): Promise<LimitDecision>; // FALLBACK_RATE_LIMIT_PER_IP_PER_MINUTE, shared
   gradePerSession(sessionId: string): Promise<LimitDecision>; // GRADE_RATE_LIMIT_PER_SESSION_PER_MINUTE (scorecards), shared
   gradePerIp(ip: string): Promise<LimitDecision>; // GRADE_RATE_LIMIT_PER_IP_PER_MINUTE, shared
+  callsPerSession(sessionId: string): Promise<LimitDecision>; // CALLS_RATE_LIMIT_PER_SESSION_PER_MINUTE (metered WebRTC offers + relay connects), shared
+  statusPerSession(sessionId: string): Promise<LimitDecision>; // session-status polls: TELEMETRY_RATE_LIMIT_PER_SESSION_PER_MINUTE, its own bucket, shared
 }
 
 export type RateLimitsConfig = Pick<Config, 'rateLimitPerIpPerMinute' | 'maxTokensPerMinute' | 'apiRateLimitPerMinute'> &
@@ -34,6 +36,7 @@ export type RateLimitsConfig = Pick<Config, 'rateLimitPerIpPerMinute' | 'maxToke
       | 'fallbackRateLimitPerIpPerMinute'
       | 'gradeRateLimitPerSessionPerMinute'
       | 'gradeRateLimitPerIpPerMinute'
+      | 'callsRateLimitPerSessionPerMinute'
     >
   >;
 
@@ -57,8 +60,12 @@ export function createRateLimits(config: RateLimitsConfig, redis?: Redis, logger
   const fallbackIp = guarded('fallbackPerIp', sharedLimiter('va:rl:fi', config.fallbackRateLimitPerIpPerMinute ?? 180, redis), logger);
   const gradeSession = guarded('gradePerSession', sharedLimiter('va:rl:gs', config.gradeRateLimitPerSessionPerMinute ?? 3, redis), logger);
   const gradeIp = guarded('gradePerIp', sharedLimiter('va:rl:gi', config.gradeRateLimitPerIpPerMinute ?? 20, redis), logger);
+  const callsSession = guarded('callsPerSession', sharedLimiter('va:rl:cs', config.callsRateLimitPerSessionPerMinute ?? 10, redis), logger);
+  const statusSession = guarded('statusPerSession', sharedLimiter('va:rl:st', config.telemetryRateLimitPerSessionPerMinute ?? 30, redis), logger);
   return {
     perIp: (ip) => perIp(ip),
+    callsPerSession: (sessionId) => callsSession(sessionId),
+    statusPerSession: (sessionId) => statusSession(sessionId),
     gradePerSession: (sessionId) => gradeSession(sessionId),
     gradePerIp: (ip) => gradeIp(ip),
     fallbackPerSession: (sessionId) => fallbackSession(sessionId),

@@ -5,6 +5,7 @@
  * alerts can be written now; `POST /api/voice-agent/telemetry` feeds them (telemetry/telemetry-service.ts).
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { createCostMetrics } from './cost-metrics';
 
 export type ActiveCountsSource = () => Promise<{ instance: number; total: number }>;
 
@@ -203,6 +204,8 @@ export function createMetrics() {
     synthesizedCharacters,
     chatTokens,
     gradings,
+    /** Metering and budgets (cost-metrics.ts). */
+    cost: createCostMetrics(registry),
     /** Wires the active-connections gauge to the session registry (read at scrape time). */
     setActiveCountsSource(source: ActiveCountsSource) {
       activeSource = source;

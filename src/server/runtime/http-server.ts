@@ -10,6 +10,7 @@ import type { ApiSurface } from '../api/api-types';
 import { serveApi } from '../api/node-api-adapter';
 import { normaliseForwardedHeaders } from '../http/forwarded-headers';
 import { trackConnections } from './connection-drain';
+import { handleUpgrade } from './upgrade';
 
 const SHUTDOWN_GRACE_MS = 10_000;
 
@@ -40,6 +41,10 @@ export function startHttpServer({ app, host, port, api, fallback }: HttpServerOp
       });
     },
   );
+  server.on('upgrade', (req, socket, head) => {
+    normaliseForwardedHeaders(req.headers, req.socket as { remoteAddress?: string; encrypted?: boolean }, trustProxy);
+    handleUpgrade(app, pathnameOf(req.url ?? '/'), req, socket, head);
+  });
   const connections = trackConnections(server);
   server.on('error', (error) => {
     app.logger.fatal({ event: 'serverError', err: error }, 'server failed to start');
@@ -56,6 +61,7 @@ export function startHttpServer({ app, host, port, api, fallback }: HttpServerOp
     if (stopping) return;
     stopping = true;
     app.logger.info({ event: 'shutdown', signal }, 'shutting down: finishing in-flight requests');
+    app.metering?.relay?.closeAll(1001, 'server shutting down');
     const force = setTimeout(() => process.exit(1), SHUTDOWN_GRACE_MS);
     force.unref();
     server.close(async () => {

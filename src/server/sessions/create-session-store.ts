@@ -32,6 +32,7 @@ export function createSessionStore(options: CreateSessionStoreOptions): ManagedS
       refresh: (id, newExpiresAt, maxRefreshes, now, switchMode) => local.refresh(id, newExpiresAt, maxRefreshes, now, switchMode),
       keepAlive: (id, newExpiresAt, now) => local.keepAlive(id, newExpiresAt, now),
       end: (id, now) => local.end(id, now),
+      list: (limit, now) => local.list(limit, now),
       activeCounts: (instanceId, now) => local.activeCounts(instanceId, now),
       isDegraded: () => false,
       close: async () => local.close(),

@@ -61,6 +61,14 @@ export class MemorySessionStore implements SessionStore {
     return live ? { ...live } : null;
   }
 
+  async list(limit: number, now = Date.now()): Promise<SessionRecord[]> {
+    return [...this.sessions.values()]
+      .filter((record) => record.expiresAt > now)
+      .sort((a, b) => a.expiresAt - b.expiresAt)
+      .slice(0, limit)
+      .map((record) => ({ ...record }));
+  }
+
   async refresh(id: string, newExpiresAt: number, maxRefreshes: number, now = Date.now(), switchMode?: ModeSwitch): Promise<RefreshResult> {
     const live = this.live(id, now);
     if (!live) return { ok: false, reason: 'not_found' };

@@ -87,6 +87,20 @@ export class RedisSessionStore implements SessionStore {
     return record && record.expiresAt > now ? record : null;
   }
 
+  async list(limit: number, now = Date.now()): Promise<SessionRecord[]> {
+    const ids = await this.client.zrangebyscore(this.allKey(), `(${now}`, '+inf', 'LIMIT', 0, limit);
+    if (ids.length === 0) return [];
+    const pipeline = this.client.pipeline();
+    for (const id of ids) pipeline.hgetall(this.key('s:', id));
+    const replies = (await pipeline.exec()) ?? [];
+    const records: SessionRecord[] = [];
+    for (const [error, hash] of replies) {
+      const record = error ? null : toRecord(hash as Record<string, string>);
+      if (record && record.expiresAt > now) records.push(record);
+    }
+    return records;
+  }
+
   async refresh(id: string, newExpiresAt: number, maxRefreshes: number, now = Date.now(), switchMode?: ModeSwitch): Promise<RefreshResult> {
     const [status, previousMode, ...fields] = await this.scripts.vaSessionRefresh(
       this.key('s:', id),

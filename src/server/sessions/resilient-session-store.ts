@@ -82,6 +82,13 @@ export class ResilientSessionStore implements SessionStore {
     return viaRedis.ok ? viaRedis.value : null;
   }
 
+  async list(limit: number, now = Date.now()): Promise<SessionRecord[]> {
+    const local = await this.local.list(limit, now);
+    const viaRedis = await this.attempt('list', () => this.shared.list(limit, now));
+    const all = viaRedis.ok ? [...local, ...viaRedis.value] : local;
+    return all.sort((a, b) => a.expiresAt - b.expiresAt).slice(0, limit);
+  }
+
   async activeCounts(instanceId: string, now = Date.now()): Promise<{ instance: number; total: number }> {
     const local = await this.local.activeCounts(instanceId, now);
     const viaRedis = await this.attempt('activeCounts', () => this.shared.activeCounts(instanceId, now));

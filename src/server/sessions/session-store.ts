@@ -34,6 +34,8 @@ export interface SessionStore {
   keepAlive(id: string, newExpiresAt: number, now?: number): Promise<SessionRecord | null>;
   /** Ends the session and frees its quota; returns the ended record, or null if it was not live. Idempotent. */
   end(id: string, now?: number): Promise<SessionRecord | null>;
+  /** Live sessions across all instances sharing the store, soonest-expiring first, at most `limit` (the admin list). */
+  list(limit: number, now?: number): Promise<SessionRecord[]>;
   /** Live sessions minted by this instance, and live sessions across all instances sharing the store. */
   activeCounts(instanceId: string, now?: number): Promise<{ instance: number; total: number }>;
 }

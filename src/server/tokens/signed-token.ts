@@ -12,7 +12,8 @@ import type { SessionMode } from '../sessions/session-store';
 const ISSUER = 'executive-ai-coach';
 const AUDIENCE = 'voice-agent';
 
-export type SignedMode = Exclude<SessionMode, 'realtime'>;
+/** Every mode: fallback and demo always; realtime only for metered sessions, whose voice goes through the server (issue 8). */
+export type SignedMode = SessionMode;
 
 export interface SignedTokenClaims {
   sessionId: string;
@@ -51,7 +52,7 @@ export async function verifySessionToken(
   try {
     const { payload } = await jwtVerify(token, secret, { issuer: ISSUER, audience: AUDIENCE, algorithms: ['HS256'] });
     const mode = payload.mode;
-    if ((mode !== 'fallback' && mode !== 'demo') || typeof payload.sub !== 'string' || typeof payload.exp !== 'number') {
+    if ((mode !== 'fallback' && mode !== 'demo' && mode !== 'realtime') || typeof payload.sub !== 'string' || typeof payload.exp !== 'number') {
       return { ok: false, reason: 'invalid' };
     }
     const scenario = payload.scenario;

@@ -18,13 +18,15 @@ import type { OpenAIUpstream } from '../openai/openai-upstream';
 import { UpstreamCallError } from '../openai/openai-upstream';
 import type { TierDetector } from '../openai/tier-detector';
 import { explainFailure } from '../openai/upstream-error';
-import { newSessionId } from '../sessions/session-id';
 import type { SessionMode, SessionRecord, SessionStore } from '../sessions/session-store';
 import { signSessionToken, signingKey } from './signed-token';
 import { decideMode, degradeAfterMintFailure, type ModeDecision } from './mode-decision';
-import { capacityError, rateLimitError } from './limit-errors';
+import { rateLimitError } from './limit-errors';
+import { registerSession } from './session-registration';
 import { createTokenScenarios } from './token-scenario';
 import { createTokenRecaps } from './token-recap';
+import { createTokenBudgets, METERED_TARGET } from './token-budgets';
+import type { MeterStore } from '../metering/metering-types';
 
 export interface TokenResponse {
   success: true;
@@ -59,7 +61,11 @@ export interface TokenServiceDeps {
     | 'totalActiveConnections'
     | 'tokenRefreshLimit'
     | 'sessionSecret'
+    | 'metered'
+    | 'budgets'
   >;
+  /** The shared meter (metered sessions only): daily budgets, closed sessions. */
+  meter?: MeterStore;
   store: SessionStore;
   limits: RateLimits;
   upstream: OpenAIUpstream | undefined;
@@ -78,12 +84,21 @@ export function createTokenService(deps: TokenServiceDeps) {
   const ttlMs = config.tokenTtlSeconds * 1000;
   const key = signingKey(config.sessionSecret);
 
-  const realtimeTarget = (mode: SessionMode) =>
-    mode === 'realtime' ? { realtime: { url: config.realtimeUrl, model: config.realtimeModel } } : {};
+  const budgets = createTokenBudgets({ config, meter: deps.meter, metrics, logger, now });
+  const realtimeTarget = (mode: SessionMode) => {
+    if (mode !== 'realtime') return {};
+    const model = config.realtimeModel;
+    return { realtime: budgets.metersRealtime ? { ...METERED_TARGET, model } : { url: config.realtimeUrl, model } };
+  };
   const scenarios = createTokenScenarios(deps.scenarios, logger);
   const recaps = createTokenRecaps({ key, logger, now });
   const mintSecret = (scenario: Scenario | undefined, recap: string | undefined) =>
     deps.upstream!.mintRealtimeSecret(config.tokenTtlSeconds, { instructions: coachInstructions(scenario, recap) });
+  /** The instructions bound to a live session (its scenario and verified recap), for the server-side connections. */
+  const instructionsFor = (record: SessionRecord) => {
+    const scenario = scenarios.ofSession(record);
+    return coachInstructions(scenario, recaps.ofSession(record, scenario));
+  };
 
   async function checkIpRate(ip: string, endpoint: string) {
     const decision = await limits.perIp(ip);
@@ -96,39 +111,13 @@ export function createTokenService(deps: TokenServiceDeps) {
     throw rateLimitError(decision.retryAfterSeconds, 'Too many token requests from your network. Please wait and try again.');
   }
 
-  async function register(ip: string, mode: SessionMode, expiresAt: number, scenario: Scenario | undefined, recap: string | undefined): Promise<SessionRecord> {
-    const record: SessionRecord = {
-      id: newSessionId(),
-      mode,
-      ip,
-      instanceId: deps.instanceId,
-      createdAt: now(),
-      expiresAt,
-      refreshCount: 0,
-      ...(scenario ? { scenarioId: scenario.id } : {}),
-      ...(recap ? { recap } : {}),
-    };
-    const result = await store.register(
-      record,
-      {
-        maxPerIp: config.maxSessionsPerIp,
-        maxPerInstance: config.maxConcurrentConnections,
-        maxTotal: config.totalActiveConnections,
-      },
-      now(),
-    );
-    if (!result.ok) {
-      metrics.rateLimitHits.inc({ limit: result.reason });
-      logger.warn({ event: 'rateLimitExceeded', ip, limit: result.reason }, 'session quota reached');
-      throw capacityError(result.reason, config.maxSessionsPerIp);
-    }
-    return record;
-  }
+  const register = (ip: string, mode: SessionMode, expiresAt: number, scenario: Scenario | undefined, recap: string | undefined) =>
+    registerSession({ store, config, metrics, logger, instanceId: deps.instanceId, now }, { ip, mode, expiresAt, scenarioId: scenario?.id, recap });
 
   async function signedToken(record: SessionRecord): Promise<string> {
     return signSessionToken(key, {
       sessionId: record.id,
-      mode: record.mode as 'fallback' | 'demo',
+      mode: record.mode,
       expiresAtMs: record.expiresAt,
       scenarioId: record.scenarioId,
     });
@@ -173,10 +162,11 @@ export function createTokenService(deps: TokenServiceDeps) {
       );
     }
 
+    await budgets.checkNewSession(ip, decision.mode);
     const recap = await recaps.accept(options.recap, scenario);
     let record = await register(ip, decision.mode, now() + ttlMs, scenario, recap.summary);
     let token: string;
-    if (decision.mode === 'realtime') {
+    if (decision.mode === 'realtime' && !budgets.metersRealtime) {
       try {
         const secret = await mintSecret(scenario, recap.summary);
         token = secret.value;
@@ -218,6 +208,7 @@ export function createTokenService(deps: TokenServiceDeps) {
     const started = performance.now();
     await checkIpRate(ip, 'refresh-token');
     const switchMode = options.mode === 'fallback' ? ({ from: 'realtime', to: 'fallback' } as const) : undefined;
+    await budgets.checkRefresh(sessionId);
     const result = await store.refresh(sessionId, now() + ttlMs, config.tokenRefreshLimit, now(), switchMode);
     if (!result.ok) {
       if (result.reason === 'not_found') throw sessionNotFound();
@@ -235,7 +226,7 @@ export function createTokenService(deps: TokenServiceDeps) {
     const scenario = scenarios.ofSession(record);
     let token: string;
     let expiresAt = record.expiresAt;
-    if (record.mode === 'realtime') {
+    if (record.mode === 'realtime' && !budgets.metersRealtime) {
       try {
         const secret = await mintSecret(scenario, recaps.ofSession(record, scenario));
         token = secret.value;
@@ -281,10 +272,11 @@ export function createTokenService(deps: TokenServiceDeps) {
     const ended = await store.end(sessionId, now());
     if (!ended) throw sessionNotFound();
     metrics.sessionDurationSeconds.observe({ mode: ended.mode }, Math.max(0, (now() - ended.createdAt) / 1000));
+    await budgets.observeEnded(ended).catch(() => undefined);
     logger.info({ event: 'sessionEnded', mode: ended.mode, sessionId: shortId(ended.id) }, 'sessionEnded');
   }
 
-  return { issueToken, refreshToken, endSession };
+  return { issueToken, refreshToken, endSession, instructionsFor };
 }
 
 export type TokenService = ReturnType<typeof createTokenService>;

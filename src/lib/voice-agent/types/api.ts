@@ -28,6 +28,44 @@ export interface TokenResponse {
 export interface RealtimeTarget {
   url: string;
   model: string;
+  /**
+   * Metered sessions (issue 8): the server is in the path. `url` is then the app's own `/api/voice-agent`
+   * (WebRTC posts the offer to `/api/voice-agent/calls` with the session token) and the WebSocket transport
+   * connects to this relay instead (a same-origin path such as `/api/voice-agent/realtime`).
+   */
+  websocketUrl?: string;
+  /** True when the server meters this session and may end it (see `SessionStatusResponse`). */
+  metered?: boolean;
+}
+
+/** Why the server ends a metered session (see docs/cost-control.md). */
+export type BudgetLimit = 'session_minutes' | 'daily_minutes' | 'daily_cost' | 'session_cost' | 'operator';
+
+/** `POST /api/voice-agent/session-status` success body: the server's meter for a live session. */
+export interface SessionStatusResponse {
+  success: true;
+  /** False for sessions the server does not meter (direct WebRTC with an ephemeral key, fallback, demo). */
+  metered: boolean;
+  /** Server clock (epoch ms), to correct the client's clock when counting down. */
+  serverTime: number;
+  startedAt: number;
+  /** When the server will end the session unless something changes (epoch ms, server clock), and why. */
+  endsAt?: number;
+  limit?: BudgetLimit;
+  /** The server warns this many seconds before `endsAt` (60 by default). */
+  warningSeconds: number;
+  usage?: {
+    inputTextTokens: number;
+    inputAudioTokens: number;
+    cachedTokens: number;
+    outputTextTokens: number;
+    outputAudioTokens: number;
+  };
+  /** Estimated cost so far (USD, from the server's pricing table). */
+  costUsd?: number;
+  connectedSeconds?: number;
+  /** Present once the server has closed the session's voice: show the message, keep the transcript. */
+  ended?: { reason: BudgetLimit; message: string };
 }
 
 /** `GET /api/voice-agent/health` body. */
