@@ -22,11 +22,11 @@ export interface VoiceRig {
   close(): Promise<void>;
 }
 
-export async function startVoiceRig(options: { fakeAudioCapture: string; realtimeScript?: unknown }): Promise<VoiceRig> {
+export async function startVoiceRig(options: { fakeAudioCapture: string; realtimeScript?: unknown; env?: Record<string, string> }): Promise<VoiceRig> {
   const emu = await startTestEmulator(options.realtimeScript ? { realtimeScript: options.realtimeScript } : {});
   const [browser, app] = await Promise.all([
     launchBrowser({ fakeAudioCapture: options.fakeAudioCapture }),
-    startAppServer({ OPENAI_API_KEY: REALTIME_KEY, OPENAI_BASE_URL: emu.baseUrl, RATE_LIMIT_PER_IP_PER_MINUTE: '1000', MAX_SESSIONS_PER_IP: '1000' }),
+    startAppServer({ OPENAI_API_KEY: REALTIME_KEY, OPENAI_BASE_URL: emu.baseUrl, RATE_LIMIT_PER_IP_PER_MINUTE: '1000', MAX_SESSIONS_PER_IP: '1000', ...options.env }),
   ]);
   await browser.context.addInitScript({ content: RECORD_PEERS });
   return {

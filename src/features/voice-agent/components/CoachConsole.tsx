@@ -8,10 +8,14 @@
  * While a session is active it also shows the "Check a fact" panel (SearchPanel); where its searches
  * go is decided by the search client from `searchRouting` (the page's `data-search-routing`).
  *
+ * A metered session (the server meters it and may end it: issue 8) also shows its usage and, shortly before
+ * the server's end, a notice; when the server ends it, it is closed like the End button closes it, with the
+ * reason and the transcript kept (MeteredSession, loaded only for such sessions).
+ *
  * Test hooks: coach-mode (exactly the mode string), coach-status, coach-warnings, coach-error,
- * start-session, end-session (and SearchPanel's search-*).
+ * start-session, end-session (and SearchPanel's search-*, MeteredSession's session-*).
  */
-import { lazy, Suspense, useEffect, useMemo, useState, type MouseEvent } from 'react';
+import { lazy, Suspense, useEffect, useMemo, useState, type ComponentType, type MouseEvent } from 'react';
 import { CircleCheck, LoaderCircle, Play, RotateCcw, Square } from 'lucide-react';
 import { createSearchClient } from '../../../lib/voice-agent/api/search-client';
 import type { SearchRouting } from '../../../lib/voice-agent/api/search-endpoint';
@@ -24,9 +28,9 @@ import { lazyTransport } from '../../../lib/voice-agent/transports/lazy-transpor
 import { useCoachSession } from '../hooks/use-coach-session';
 import { useVoiceSession } from '../hooks/use-voice-session';
 import { useNow } from '../hooks/use-now';
+import { useServerEnded } from '../hooks/use-server-ended';
 import { useSearch } from '../hooks/use-search';
-import { PHASE_BADGE, primaryButton, secondaryButton, statusText } from '../utils/console-copy';
-import { FailurePanel } from './FailurePanel';
+import { PHASE_BADGE, primaryButton, secondaryButton, startLabel, statusText } from '../utils/console-copy';
 import { ModePanel } from './ModePanel';
 import { SearchPanel } from './SearchPanel';
 import { SessionCountdown } from './SessionCountdown';
@@ -59,6 +63,11 @@ const consentedRecap = (scenarioId: string) =>
 // Shown only when there is a previous session to offer / once a session is over: not part of the first load.
 const RecapConsent = lazy(() => import('../../training/recap/RecapConsent').then((m) => ({ default: m.RecapConsent })));
 const SessionResult = lazy(() => import('../../training/wrap-up/SessionResult').then((m) => ({ default: m.SessionResult })));
+// Only on a failure / for sessions the server meters; if one cannot be fetched, the status line still says what happened.
+const optional = <P,>(load: () => Promise<ComponentType<P>>) =>
+  lazy(() => load().then((part) => ({ default: part }), () => ({ default: (() => null) as ComponentType<P> })));
+const FailurePanel = optional(() => import('./FailurePanel').then((m) => m.FailurePanel));
+const MeteredSession = optional(() => import('./MeteredSession').then((m) => m.default));
 
 const FREE_COACHING: PracticeScenario = { id: 'free-coaching', title: 'Free coaching' };
 const NO_TITLES: ContentTitles = { articles: {}, scenarios: {} };
@@ -128,7 +137,10 @@ export default function CoachConsole({ searchRouting = NO_SEARCH_ROUTING, scenar
   }, [live.searches, record]);
 
   // Ending grades the conversation first (the server grades only a live session), then ends it.
-  const hangUp = () => end(() => wrapUp.beforeEnd(session && { sessionId: session.sessionId, mode: session.mode }));
+  const endWith = (notice?: string) => end(() => wrapUp.beforeEnd(session && { sessionId: session.sessionId, mode: session.mode }), notice);
+  const hangUp = () => endWith();
+  // The server ended it (a budget, an operator): the same end, with its reason.
+  const serverEnded = useServerEnded(live.serverEnded, state.phase, endWith);
 
   const retryAtLocal = state.phase === 'error' ? state.retryAtLocal : undefined;
   const now = useNow(retryAtLocal !== undefined);
@@ -137,16 +149,7 @@ export default function CoachConsole({ searchRouting = NO_SEARCH_ROUTING, scenar
 
   const requesting = state.phase === 'requesting';
   const showStart = state.phase !== 'active' && state.phase !== 'ending';
-  const startLabel =
-    state.phase === 'error'
-      ? retryLocked
-        ? `Try again in ${Math.ceil((retryInMs ?? 0) / 1000)} s`
-        : 'Try again'
-      : state.phase === 'expired' || state.phase === 'ended'
-        ? 'Start a new session'
-        : requesting
-          ? 'Starting…'
-          : 'Start a session';
+  const label = startLabel(state.phase, retryInMs);
   // aria-disabled (not `disabled`) keeps the button focusable while it is locked.
   const startDisabled = requesting || retryLocked;
 
@@ -213,6 +216,17 @@ export default function CoachConsole({ searchRouting = NO_SEARCH_ROUTING, scenar
           </dl>
         )}
 
+        {((voiceActive && live.meter) || serverEnded) && (
+          <Suspense fallback={null}>
+            <MeteredSession
+              meter={voiceActive ? live.meter : undefined}
+              ended={serverEnded}
+              keptTurns={state.phase === 'ended' ? live.turns : undefined}
+              asText={() => voice.transcriptAsText()}
+            />
+          </Suspense>
+        )}
+
         {session && session.warnings.length > 0 && <WarningsList warnings={session.warnings} />}
 
         {offerRecap && (state.phase === 'active' || state.phase === 'ended') && (
@@ -239,7 +253,11 @@ export default function CoachConsole({ searchRouting = NO_SEARCH_ROUTING, scenar
           </Suspense>
         )}
 
-        {state.phase === 'error' && <FailurePanel failure={state.failure} retryInMs={retryInMs} />}
+        {state.phase === 'error' && (
+          <Suspense fallback={null}>
+            <FailurePanel failure={state.failure} retryInMs={retryInMs} />
+          </Suspense>
+        )}
       </div>
 
       <div className="mt-6 flex flex-wrap gap-3">
@@ -258,7 +276,7 @@ export default function CoachConsole({ searchRouting = NO_SEARCH_ROUTING, scenar
             ) : (
               <Play size={16} aria-hidden="true" />
             )}
-            {startLabel}
+            {label}
           </button>
         )}
         {session && state.phase !== 'expired' && (

@@ -1,18 +1,13 @@
 /**
- * Session lifecycle of the coach: request a token on mount (and on demand), count down to expiry,
- * end it on request or when the page goes away.
+ * Session lifecycle of the coach: request a session on mount (and on demand) through the voice session's
+ * token manager, count down to expiry, end it on request or when the page goes away.
  *
- * The token itself is kept in a ref for the transport that will use it, never in React state, never
- * rendered, never logged.
+ * The token itself stays in the token manager: never in React state, never rendered, never logged.
  */
 import { useCallback, useEffect, useReducer, useRef } from 'react';
-import {
-  endSession as endSessionRequest,
-  endSessionOnUnload,
-  requestToken,
-} from '../../../lib/voice-agent/api/voice-agent-api';
-import type { Credential, TokenManager } from '../../../lib/voice-agent/session/token-manager';
-import type { ApiFailure, ApiResult, TokenResponse } from '../../../lib/voice-agent/types/api';
+import { endSession as endSessionRequest, endSessionOnUnload } from '../../../lib/voice-agent/api/voice-agent-api';
+import type { TokenManager } from '../../../lib/voice-agent/session/token-manager';
+import type { ApiFailure } from '../../../lib/voice-agent/types/api';
 import type { CoachState, SessionInfo } from '../types';
 
 type Action =
@@ -47,49 +42,26 @@ function reducer(state: CoachState, action: Action): CoachState {
   }
 }
 
-function toSessionInfo(data: TokenResponse, clockSkewMs: number): SessionInfo {
-  return {
-    sessionId: data.sessionId,
-    mode: data.mode,
-    warnings: data.warnings ?? [],
-    expiresAtLocal: data.expiresAt - clockSkewMs,
-  };
-}
-
 export interface CoachSession {
   state: CoachState;
   /** Request a new session (no-op while one is being requested or is active). */
   start: () => void;
   /**
    * End the current session. `beforeEnd` runs first, while the server still holds the session open (the
-   * scorecard is graded from a live session); the session ends whatever it does.
+   * scorecard is graded from a live session); the session ends whatever it does. `notice` says why it
+   * ended when the user did not end it (the server did).
    */
-  end: (beforeEnd?: () => Promise<unknown>) => void;
+  end: (beforeEnd?: () => Promise<unknown>, notice?: string) => void;
   /** Replace an unused session with a new one (its request changed, e.g. the recap consent). */
   restart: () => void;
   /** Called by the countdown when the token's lifetime is over. */
   markExpired: () => void;
 }
 
-function fromCredential(c: Credential): SessionInfo {
-  return { sessionId: c.sessionId, mode: c.mode, warnings: c.warnings, expiresAtLocal: c.expiresAtLocal };
-}
-
-/** Through the voice session's token manager when given (one owner of the credential), else directly. */
-async function obtain(tokens: TokenManager | undefined, signal: AbortSignal): Promise<ApiResult<SessionInfo & { token: string }>> {
-  if (tokens) {
-    const result = await tokens.prefetch();
-    return result.ok ? { ok: true, data: { ...fromCredential(result.data), token: result.data.token }, meta: result.meta } : result;
-  }
-  const result = await requestToken({ signal });
-  return result.ok ? { ok: true, data: { ...toSessionInfo(result.data, result.meta.clockSkewMs), token: result.data.token }, meta: result.meta } : result;
-}
-
-export function useCoachSession({ autoStart = true, tokens }: { autoStart?: boolean; tokens?: TokenManager } = {}): CoachSession {
+/** One owner of the credential: the voice session's token manager (the session panel shows no token). */
+export function useCoachSession({ autoStart = true, tokens }: { autoStart?: boolean; tokens: TokenManager }): CoachSession {
   const [state, dispatch] = useReducer(reducer, { phase: 'idle' });
 
-  /** Ephemeral credential for the upcoming transport. Secret: not state, not rendered, not logged. */
-  const tokenRef = useRef<string | null>(null);
   /** Session id the server still considers live (what `pagehide` must end). */
   const liveSessionRef = useRef<string | null>(null);
   /** Session ended by the unload beacon (so a back/forward-cache restore can say so). */
@@ -104,7 +76,7 @@ export function useCoachSession({ autoStart = true, tokens }: { autoStart?: bool
     const controller = new AbortController();
     inFlightRef.current = controller;
     dispatch({ type: 'request' });
-    void obtain(tokens, controller.signal).then((result) => {
+    void tokens.prefetch().then((result) => {
       inFlightRef.current = null;
       if (controller.signal.aborted || !mountedRef.current) {
         // Unmounted mid-request: do not leave an orphan session on the server.
@@ -115,15 +87,14 @@ export function useCoachSession({ autoStart = true, tokens }: { autoStart?: bool
         dispatch({ type: 'failed', failure: result.error });
         return;
       }
-      const { token, ...session } = result.data;
-      tokenRef.current = token;
-      liveSessionRef.current = session.sessionId;
+      const { sessionId, mode, warnings, expiresAtLocal } = result.data;
+      liveSessionRef.current = sessionId;
       beaconedRef.current = null;
-      dispatch({ type: 'granted', session });
+      dispatch({ type: 'granted', session: { sessionId, mode, warnings, expiresAtLocal } });
     });
   }, [tokens]);
 
-  const end = useCallback((beforeEnd?: () => Promise<unknown>) => {
+  const end = useCallback((beforeEnd?: () => Promise<unknown>, notice?: string) => {
     const sessionId = liveSessionRef.current;
     if (!sessionId || endingRef.current) return;
     endingRef.current = true;
@@ -131,19 +102,17 @@ export function useCoachSession({ autoStart = true, tokens }: { autoStart?: bool
     const before = beforeEnd ? beforeEnd().catch(() => undefined) : Promise.resolve();
     void before
       .then(() => {
-        tokens?.clear();
+        tokens.clear();
         return endSessionRequest(sessionId);
       })
       .then((result) => {
         endingRef.current = false;
-        tokenRef.current = null;
         liveSessionRef.current = null;
         if (!mountedRef.current) return;
         dispatch({
           type: 'ended',
-          notice: result.ok
-            ? undefined
-            : 'The server did not confirm the end of the session. It will close on its own when its time runs out.',
+          // The server's own reason comes first: it ended the session, whatever end-session answered.
+          notice: notice ?? (result.ok ? undefined : 'The server did not confirm the end of the session. It will close on its own when its time runs out.'),
         });
       });
   }, [tokens]);
@@ -151,9 +120,8 @@ export function useCoachSession({ autoStart = true, tokens }: { autoStart?: bool
   const restart = useCallback(() => {
     const sessionId = liveSessionRef.current;
     if (!sessionId || inFlightRef.current) return;
-    tokenRef.current = null;
     liveSessionRef.current = null;
-    tokens?.clear();
+    tokens.clear();
     void endSessionRequest(sessionId);
     start();
   }, [tokens, start]);
@@ -163,9 +131,8 @@ export function useCoachSession({ autoStart = true, tokens }: { autoStart?: bool
     // tell the server (best effort; it lapses there on its own anyway). Once a live connection holds
     // the session open, expiry of the unused credential will no longer end it.
     const sessionId = liveSessionRef.current;
-    tokenRef.current = null;
     liveSessionRef.current = null;
-    tokens?.clear();
+    tokens.clear();
     if (sessionId) void endSessionRequest(sessionId);
     dispatch({ type: 'expire' });
   }, [tokens]);
@@ -197,8 +164,7 @@ export function useCoachSession({ autoStart = true, tokens }: { autoStart?: bool
       if (endSessionOnUnload(sessionId)) {
         beaconedRef.current = sessionId;
         liveSessionRef.current = null;
-        tokenRef.current = null;
-        tokens?.clear();
+        tokens.clear();
       }
     };
     const onPageShow = (event: PageTransitionEvent) => {

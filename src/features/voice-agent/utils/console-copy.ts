@@ -3,7 +3,6 @@
  * styles. Pure data and one pure function, kept apart from the component's behaviour.
  */
 import type { CoachState } from '../types';
-import { describeFailure } from './describe-failure';
 import { MODE_COPY } from './mode-copy';
 
 export function statusText(state: CoachState): string {
@@ -21,8 +20,20 @@ export function statusText(state: CoachState): string {
     case 'ended':
       return state.notice ? `Session ended. ${state.notice}` : 'Session ended.';
     case 'error':
-      return `Could not start a session. ${describeFailure(state.failure).title}`;
+      // What went wrong, in words, is the failure panel's (an alert, loaded with it: /coach's JS budget).
+      return 'Could not start a session.';
   }
+}
+
+/** The start button's words; `retryInMs` while a retry is locked (a rate limit's or a daily budget's wait). */
+export function startLabel(phase: CoachState['phase'], retryInMs: number | undefined): string {
+  if (phase === 'error') {
+    if (!retryInMs) return 'Try again';
+    // A daily budget waits for hours: the failure panel says until when.
+    return retryInMs > 120_000 ? 'Try again later' : `Try again in ${Math.ceil(retryInMs / 1000)} s`;
+  }
+  if (phase === 'expired' || phase === 'ended') return 'Start a new session';
+  return phase === 'requesting' ? 'Starting…' : 'Start a session';
 }
 
 export const PHASE_BADGE: Record<CoachState['phase'], { label: string; tone: string }> = {

@@ -12,11 +12,14 @@ export interface FailureCopy {
 }
 
 const MAX_SERVER_MESSAGE = 300;
+/** A daily budget of metered sessions is used up: the server's message names it and when it resets. */
+const BUDGET_REFUSALS: ReadonlySet<string> = new Set(['daily_minutes_exhausted', 'daily_budget_exhausted']);
 
 /** Turn an API failure into copy a busy executive can act on. Never includes secrets. */
 export function describeFailure(failure: ApiFailure): FailureCopy {
   const extras = {
-    serverMessage: failure.code ? truncate(failure.message) : undefined,
+    // A budget refusal's message is its title already (describeStatus).
+    serverMessage: failure.code && !BUDGET_REFUSALS.has(failure.code) ? truncate(failure.message) : undefined,
     code: failure.code,
   };
 
@@ -43,6 +46,9 @@ export function describeFailure(failure: ApiFailure): FailureCopy {
 
 function describeStatus(failure: ApiFailure): Pick<FailureCopy, 'title' | 'hint'> {
   const status = failure.status ?? 0;
+  if (failure.code && BUDGET_REFUSALS.has(failure.code)) {
+    return { title: truncate(failure.message), hint: 'Live coaching is available again once the limit resets.' };
+  }
   if (status === 429) {
     return {
       title: 'Too many session requests have come from your network.',

@@ -270,11 +270,16 @@ function parseTokenResponse(body: unknown): TokenResponse | null {
   };
 }
 
+/** An absolute http(s) or ws(s) URL, or (metered sessions) a path on this site; never `//host` (another site). */
+const TARGET_URL = /^((https?|wss?):\/\/|\/(?!\/))/;
+
 function parseRealtimeTarget(value: unknown): RealtimeTarget | undefined {
   if (!isRecord(value)) return undefined;
-  const { url, model } = value;
-  if (typeof url !== 'string' || !/^https?:\/\//.test(url) || typeof model !== 'string' || model === '') return undefined;
-  return { url: url.replace(/\/+$/, ''), model };
+  const { url, model, websocketUrl, metered } = value;
+  if (typeof url !== 'string' || !TARGET_URL.test(url) || typeof model !== 'string' || model === '') return undefined;
+  // Metered sessions: the WebSocket transport goes through the server's relay (`websocketUrl`).
+  const relay = typeof websocketUrl === 'string' && TARGET_URL.test(websocketUrl) ? { websocketUrl } : {};
+  return { url: url.replace(/\/+$/, ''), model, ...relay, ...(metered === true ? { metered } : {}) };
 }
 
 function parseEndSessionResponse(body: unknown): EndSessionResponse | null {

@@ -7,8 +7,14 @@
  * connection's lifecycle and its public API, and the retry bookkeeping (how many attempts, which move is
  * in flight) lives in one place. It reaches back into the session only through `RecoveryDeps`.
  *
+ * A metered session can be ended by the server (a budget, an operator). Its connection then just drops
+ * (WebRTC hang-up, relay close) and every new attempt is refused in ways a browser cannot always read, so
+ * before any automatic recovery after a loss the server is asked first (`checkEnded`); an ended session
+ * closes like a hang-up, with no "reconnecting…" and no switch to the fallback mode.
+ *
  * Browser-only module: never import from `src/server/**` here.
  */
+import type { ServerEnded } from '../metering/meter-view';
 import type { RealtimeTransport, TransportError } from '../transports/realtime-transport';
 import type { SessionTimers } from './session-timers';
 import type { Credential, TokenManager } from './token-manager';
@@ -18,6 +24,8 @@ import type { VoiceSnapshot } from './voice-session-types';
 /** What a credential request that failed says (an `ApiFailure`, or the one `connectRealtime` gave up on). */
 export interface CredentialFailure {
   status?: number;
+  /** The API's error code: `session_ended` when the server has closed a metered session's voice. */
+  code?: string;
   message: string;
   retryAfterSeconds?: number;
 }
@@ -38,6 +46,13 @@ export interface RecoveryDeps {
   connect(credential: Credential, phase: ConnectPhase): Promise<void>;
   /** Re-gate the microphone (the offline pause changes whether audio may flow). */
   applyMicrophone(): void;
+  /**
+   * Metered sessions: asks the server whether it ended the session (if so, `endedByServer` has run).
+   * Undefined when there is nothing to ask: recovery then goes ahead at once, as it always did.
+   */
+  checkEnded(): Promise<boolean> | undefined;
+  /** Close the connection, the microphone and every timer (the server ended the session). */
+  stop(): void;
 }
 
 export class RecoveryExecutor {
@@ -80,6 +95,21 @@ export class RecoveryExecutor {
   async reconnect(): Promise<void> {
     const { update } = this.deps;
     if (!navigator.onLine) return update({ status: 'offline', message: 'You are offline. The session resumes when the connection is back.' });
+    await this.unlessEnded(() => this.retry());
+  }
+
+  /**
+   * The server ended this session (a budget, an operator): close it the way hanging up does, with its
+   * reason on screen and the transcript kept; the console then wraps it up like the user's End.
+   */
+  endedByServer(ended: ServerEnded): void {
+    if (this.deps.snapshot().serverEnded) return;
+    this.deps.stop();
+    this.deps.update({ status: 'ended', message: ended.message, serverEnded: ended, retryAt: undefined, coachSpeaking: false, userSpeaking: false, microphone: 'off' });
+  }
+
+  private async retry(): Promise<void> {
+    const { update } = this.deps;
     if (this.reconnects >= MAX_RECONNECTS) {
       return update({ status: 'fallback', message: 'The live voice connection was lost and could not be restored.' });
     }
@@ -111,13 +141,14 @@ export class RecoveryExecutor {
         applyMicrophone();
       } else {
         this.reconnects = 0;
-        void this.renew('reconnecting');
+        void this.unlessEnded(() => this.renew('reconnecting'));
       }
     }
   }
 
   credentialFailed(failure: CredentialFailure, phase: ConnectPhase = 'connecting'): void {
     const { update } = this.deps;
+    if (failure.code === 'session_ended') return this.endedByServer({ message: failure.message });
     if (failure.status === 429 || failure.status === 503) {
       const seconds = failure.retryAfterSeconds ?? 10;
       update({ status: 'waiting', message: failure.message, retryAt: Date.now() + seconds * 1000 });
@@ -140,7 +171,7 @@ export class RecoveryExecutor {
       case 'fallback':
       case 'fail':
         // No live voice on this network or account right now; chat and speech over plain HTTPS may still work.
-        return update({ status: 'fallback', message: action.message });
+        return void this.unlessEnded(() => update({ status: 'fallback', message: action.message }));
       case 'wait':
         update({ status: 'waiting', message: action.message, retryAt: Date.now() + action.seconds * 1000 });
         void this.deps.timers.sleep(action.seconds * 1000).then(() => {
@@ -155,6 +186,16 @@ export class RecoveryExecutor {
         void this.deps.timers.sleep(action.delayMs).then(() => this.renew('connecting'));
         return;
     }
+  }
+
+  /** Runs `next` unless the server has ended the session; without a meter to ask, at once (synchronously). */
+  private unlessEnded(next: () => unknown): Promise<unknown> {
+    const check = this.deps.checkEnded();
+    if (!check) return Promise.resolve(next());
+    const signal = this.deps.signal();
+    return check.then(async (ended) => {
+      if (!ended && !signal.aborted) await next();
+    });
   }
 
   private async moveToNewConnection(phase: ConnectPhase): Promise<void> {

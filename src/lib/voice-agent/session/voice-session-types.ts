@@ -4,12 +4,28 @@
  *
  * Browser-only module: never import from `src/server/**` here.
  */
+import type { SearchClient } from '../api/search-client';
+import type { TelemetryClient } from '../api/telemetry-client';
+import type { MeteringHooks } from '../metering/metering-link';
+import type { MeterView, ServerEnded } from '../metering/meter-view';
 import type { TranscriptTurn } from '../realtime/transcript-state';
 import { ZERO_TOKENS, type TokenTotals } from '../realtime/usage-meter';
-import type { TransportKind } from '../transports/realtime-transport';
+import type { RealtimeTransport, TransportKind } from '../transports/realtime-transport';
 import type { CoachMode, SearchResponse } from '../types/api';
+import type { TokenManager } from './token-manager';
 
 export type TransportPreference = 'auto' | TransportKind;
+
+/** What a `VoiceSession` is built from (voice-session.ts). */
+export interface VoiceSessionDeps {
+  tokens: TokenManager;
+  telemetry: TelemetryClient;
+  search: SearchClient;
+  createTransport(kind: TransportKind): RealtimeTransport;
+  preference?: TransportPreference;
+  /** Loads the meter of metered sessions (default: a dynamic import, so unmetered pages never fetch it). */
+  loadMeter?: MeteringHooks['load'];
+}
 
 export type VoiceStatus =
   | 'idle' // nothing yet (a credential may be prefetched)
@@ -57,6 +73,10 @@ export interface VoiceSnapshot {
   medianLatencyMs?: number;
   /** Stays on screen while it holds: why this conversation runs in the mode it does (a mid-session switch). */
   notice?: string;
+  /** Metered sessions: the server's meter (usage, estimated cost, when it will end the session). */
+  meter?: MeterView;
+  /** The server ended this session (a budget, an operator): status `ended`, never a reconnect or fallback. */
+  serverEnded?: ServerEnded;
 }
 
 /**

@@ -7,37 +7,29 @@
  * response tracker, tool runner and usage meter; the UI subscribes to snapshots. This module keeps the
  * connection's lifecycle and the public API; what happens after a failure, the renewal timing and the
  * offline pause are carried out by `RecoveryExecutor` (recovery-executor.ts), the microphone's gating by
- * `MicrophoneGate` (microphone-gate.ts).
+ * `MicrophoneGate` (microphone-gate.ts), a metered session's link to the server's meter by `MeteringLink`.
  *
  * Browser-only module: never import from `src/server/**` here.
  */
 import { endSession, endSessionOnUnload } from '../api/voice-agent-api';
-import type { TelemetryClient } from '../api/telemetry-client';
-import type { SearchClient } from '../api/search-client';
+import { createMeteringLink, type MeteringLink } from '../metering/metering-link';
 import type { ClientEvent } from '../realtime/client-events';
 import { parseServerEvent, type RealtimeInput } from '../realtime/realtime-events';
 import type { RealtimeTransport, TransportKind } from '../transports/realtime-transport';
 import { unlockAudio, type UnlockedAudio } from './audio-setup';
 import { MicrophoneGate } from './microphone-gate';
 import { RecoveryExecutor } from './recovery-executor';
-import type { Credential, TokenManager } from './token-manager';
+import type { Credential } from './token-manager';
 import { connectRealtime, telemetryReason } from './voice-connection';
 import { VoiceConversation } from './voice-conversation';
 import type { ConnectPhase } from './voice-recovery';
 import { SessionSummary } from './session-summary';
 import { SessionTimers } from './session-timers';
 import { SnapshotStore } from './snapshot-store';
-import { initialSnapshot, type TransportPreference, type VoiceSnapshot } from './voice-session-types';
+import { initialSnapshot, type TransportPreference, type VoiceSessionDeps, type VoiceSnapshot } from './voice-session-types';
 import type { EngineStart, VoiceController } from './voice-controller';
 
-
-export interface VoiceSessionDeps {
-  tokens: TokenManager;
-  telemetry: TelemetryClient;
-  search: SearchClient;
-  createTransport(kind: TransportKind): RealtimeTransport;
-  preference?: TransportPreference;
-}
+export type { VoiceSessionDeps };
 
 export class VoiceSession extends SnapshotStore<VoiceSnapshot> implements VoiceController {
   private transport: RealtimeTransport | undefined;
@@ -52,6 +44,7 @@ export class VoiceSession extends SnapshotStore<VoiceSnapshot> implements VoiceC
   private ownsAudio = false;
   private readonly conversation: VoiceConversation;
   private readonly recovery: RecoveryExecutor;
+  private readonly metering: MeteringLink;
 
   constructor(private readonly deps: VoiceSessionDeps) {
     super(initialSnapshot({ preference: deps.preference ?? 'auto' }));
@@ -72,7 +65,10 @@ export class VoiceSession extends SnapshotStore<VoiceSnapshot> implements VoiceC
       begin: () => this.begin(),
       connect: (credential, phase) => this.connect(credential, phase),
       applyMicrophone: () => this.mic.apply(),
+      checkEnded: () => this.metering.ended(),
+      stop: () => this.stopEverything(),
     });
+    this.metering = createMeteringLink({ onView: (meter) => this.update({ meter }), onEnded: (ended) => this.recovery.endedByServer(ended), load: deps.loadMeter });
     this.conversation = new VoiceConversation({
       send: (event) => this.send(event),
       search: deps.search,
@@ -108,7 +104,7 @@ export class VoiceSession extends SnapshotStore<VoiceSnapshot> implements VoiceC
     this.abort = new AbortController();
     this.recovery.resetAttempts();
     this.workingKind = undefined;
-    this.update({ status: 'connecting', message: 'Connecting to your coach…', retryAt: undefined });
+    this.update({ status: 'connecting', message: 'Connecting to your coach…', retryAt: undefined, meter: undefined, serverEnded: undefined });
     void this.begin();
   }
 
@@ -119,7 +115,8 @@ export class VoiceSession extends SnapshotStore<VoiceSnapshot> implements VoiceC
     this.reportSummary();
     this.deps.telemetry.stop();
     this.deps.tokens.clear();
-    this.update({ status: 'ended', message: 'Session ended.', coachSpeaking: false, userSpeaking: false, microphone: 'off' });
+    // A session the server ended keeps saying why.
+    this.update({ status: 'ended', message: this.snapshot.serverEnded?.message ?? 'Session ended.', coachSpeaking: false, userSpeaking: false, microphone: 'off' });
     if (sessionId && endOnServer) await endSession(sessionId);
   }
 
@@ -213,6 +210,8 @@ export class VoiceSession extends SnapshotStore<VoiceSnapshot> implements VoiceC
       this.update({ status: 'fallback', message: 'Live voice is not available for this session; the coach continues in fallback mode.' });
       return;
     }
+    // From the first attempt: a session the server ended before its voice came up must not fall back either.
+    this.metering.watch(credential.data);
     await this.connect(credential.data, 'connecting');
   }
 
@@ -250,6 +249,7 @@ export class VoiceSession extends SnapshotStore<VoiceSnapshot> implements VoiceC
     previous?.close();
     this.workingKind = outcome.transport.kind;
     this.summary.started();
+    this.metering.watch(outcome.credential);
     this.recovery.resetAttempts();
     this.update({ status: 'connected', transport: outcome.transport.kind, message: undefined, retryAt: undefined, sessionId: outcome.credential.sessionId });
   }
@@ -288,6 +288,7 @@ export class VoiceSession extends SnapshotStore<VoiceSnapshot> implements VoiceC
   private stopEverything(): void {
     this.abort.abort();
     this.timers.clear();
+    this.metering.stop();
     this.transport?.close();
     this.transport = undefined;
     this.mic.close();

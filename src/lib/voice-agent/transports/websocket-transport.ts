@@ -7,7 +7,8 @@
  * session sends `conversation.item.truncate` with that `audio_end_ms`.
  *
  * Browsers cannot set handshake headers, so the ephemeral key travels as a subprotocol:
- * `['realtime', 'openai-insecure-api-key.<ek_…>']`. Connected means open AND the first `session.created`.
+ * `['realtime', 'openai-insecure-api-key.<ek_…>']`; a metered session connects to the app's relay instead,
+ * with its session token there (websocket-handshake.ts). Connected means open AND the first `session.created`.
  *
  * Every server event is forwarded unchanged to `onEvent`; the transport adds app events on the same
  * channel: `app.first_audio` (an item's first sample reached the speaker), `app.audio_played` (about every
@@ -20,16 +21,15 @@
 import { createWebAudioPipeline, AudioPipelineUnsupportedError, type AudioPipeline, type AudioPipelineFactory, type AudioPipelineHooks } from '../audio/audio-pipeline';
 import { createOutputAudioRouter } from '../audio/output-audio-router';
 import { encodePcm16Base64 } from '../audio/pcm16';
-import type { RealtimeTarget } from '../types/api';
 import {
   TransportError,
   createEventHub,
   type RealtimeTransport,
   type TransportClose,
   type TransportConnectOptions,
-  type TransportFailureReason,
   type WireEvent,
 } from './realtime-transport';
+import { failureBeforeSession, realtimeSubprotocols, realtimeWebSocketUrl } from './websocket-handshake';
 
 const DEFAULT_TIMEOUT_MS = 8_000;
 /** `WebSocket.OPEN` (fakes and `ws` agree on the number; not every fake has the static). */
@@ -69,16 +69,7 @@ export interface WebSocketTransport extends RealtimeTransport {
   microphoneLevel(): number;
 }
 
-/** `{target.url}?model=…` with http(s) mapped to ws(s); an existing query string is kept. */
-export function realtimeWebSocketUrl(target: RealtimeTarget): string {
-  const url = target.url.replace(/^http(s?):\/\//i, (_, s: string) => `ws${s}://`);
-  return `${url}${url.includes('?') ? '&' : '?'}model=${encodeURIComponent(target.model)}`;
-}
-
-/** The subprotocols that carry the ephemeral key (protocol brief §3.2). */
-export function realtimeSubprotocols(token: string): string[] {
-  return ['realtime', `openai-insecure-api-key.${token}`];
-}
+export { realtimeSubprotocols, realtimeWebSocketUrl };
 
 export function createWebSocketTransport(deps: WebSocketTransportDeps = {}): WebSocketTransport {
   let socket: WebSocketLike | undefined;
@@ -290,25 +281,4 @@ function pipelineFailure(error: unknown): never {
   if (error instanceof AudioPipelineUnsupportedError) throw new TransportError('unsupported_browser', error.message);
   const detail = error instanceof Error ? error.message : String(error);
   throw new TransportError('unsupported_browser', `The browser could not start audio processing (${detail}).`);
-}
-
-/** Why the socket closed before the session started (browsers see no handshake status: 1006 and nothing else). */
-function failureBeforeSession(
-  opened: boolean,
-  event: { code: number; reason: string },
-  serverError: { code?: string; message?: string } | undefined,
-): TransportError {
-  if (!opened) {
-    // Refused handshake (401/403/404/5xx), unreachable host, or a proxy that blocks upgrades: indistinguishable here.
-    return new TransportError('connect_timeout', 'The voice service could not be reached over WebSocket.');
-  }
-  const reasonFor: Record<string, TransportFailureReason> = {
-    session_expired: 'session_expired',
-    invalid_api_key: 'token_expired',
-    rate_limit_exceeded: 'rate_limited',
-    model_not_found: 'no_realtime_access',
-  };
-  const reason = (serverError?.code && reasonFor[serverError.code]) || 'upstream_error';
-  const detail = serverError?.message ?? (event.reason || `close code ${event.code}`);
-  return new TransportError(reason, `The voice service closed the connection before the session started (${detail}).`);
 }
