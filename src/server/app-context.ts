@@ -100,7 +100,8 @@ export function createAppContext(config: Config): AppContext {
       })
     : undefined;
   const fallback: FallbackServices = {
-    auth: createFallbackAuth({ config, sessions: store }),
+    // The gate exists once metering is built (below); a request can only arrive after startup.
+    auth: createFallbackAuth({ config, sessions: store, gate: (session) => metering?.fallbackGate(session) ?? Promise.resolve() }),
     upstream: config.openaiApiKey ? createFallbackUpstream({ apiKey: config.openaiApiKey, config, guard }) : undefined,
   };
   const tier =

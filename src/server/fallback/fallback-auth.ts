@@ -58,7 +58,14 @@ export interface FallbackAuth {
   authenticate(req: ApiRequest): Promise<SessionRecord>;
 }
 
-export function createFallbackAuth(deps: { config: Pick<Config, 'sessionSecret'>; sessions: Pick<SessionStore, 'get'> }): FallbackAuth {
+export interface FallbackAuthDeps {
+  config: Pick<Config, 'sessionSecret'>;
+  sessions: Pick<SessionStore, 'get'>;
+  /** Metered sessions: throws 403 `session_ended` once the server closed the session or it ran past its limit. */
+  gate?: (session: SessionRecord) => Promise<void>;
+}
+
+export function createFallbackAuth(deps: FallbackAuthDeps): FallbackAuth {
   const key: KeyObject = signingKey(deps.config.sessionSecret);
   return {
     async authenticate(req) {
@@ -67,6 +74,7 @@ export function createFallbackAuth(deps: { config: Pick<Config, 'sessionSecret'>
       const session = verified !== 'missing' && verified.ok ? await deps.sessions.get(verified.claims.sessionId) : null;
       const decision = fallbackAuthDecision(verified, session);
       if (!decision.ok) throw decision.error;
+      await deps.gate?.(decision.session);
       return decision.session;
     },
   };

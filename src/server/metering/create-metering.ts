@@ -17,6 +17,7 @@ import type { RealtimeRelay } from '../relay/relay-types';
 import type { SessionRecord, SessionStore } from '../sessions/session-store';
 import { signingKey } from '../tokens/signed-token';
 import { createMeterStore } from './create-meter-store';
+import { createFallbackGate, type FallbackGate } from './fallback-gate';
 import { createMeteredCalls, type MeteredCalls } from './metered-calls';
 import type { MeterStore } from './metering-types';
 import { createSessionAccess } from './session-access';
@@ -34,6 +35,8 @@ export interface MeteringServices {
   calls: MeteredCalls;
   /** The WebSocket relay (`/api/voice-agent/realtime`); the HTTP server hands it the upgrades. */
   relay: RealtimeRelay;
+  /** Bounds a metered session's fallback requests (fallback-gate.ts). */
+  fallbackGate: FallbackGate;
   /** `ws(s)://…/realtime` of the upstream (sidebands and the relay's upstream). */
   upstreamWsUrl: string;
   close(): Promise<void>;
@@ -120,6 +123,7 @@ export function createMetering(deps: MeteringDeps, meter: MeterStore): MeteringS
     unified,
     calls,
     relay,
+    fallbackGate: createFallbackGate({ meter, budgets: config.budgets, metrics, logger }),
     upstreamWsUrl,
     async close() {
       supervisor.stop();

@@ -77,14 +77,20 @@ const sessionStatus: Handler = async (req, app) => {
   if (!session && !ledger?.closed) throw new ApiError(404, 'session_not_found', 'This session has ended or expired.');
   const budgets = app.config.budgets;
   const startedAt = session?.createdAt ?? ledger!.updatedAt;
-  const metered = Boolean(app.metering && session?.mode === 'realtime') || Boolean(ledger?.link);
+  // Fallback sessions are metered by time only (their spend is not priced): no usage line for them,
+  // unless they ran live voice first.
+  const metered = Boolean(app.metering && session && session.mode !== 'demo') || Boolean(ledger?.link);
+  const priced = Boolean(ledger?.link) || session?.mode === 'realtime';
+  const defaultEndsAt = startedAt + budgets.sessionMaxMs;
+  // In fallback mode only the time limit applies (fallback-gate.ts), whatever the live voice's last verdict was.
+  const bound = session?.mode === 'fallback' ? { endsAt: defaultEndsAt, limit: 'session_minutes' } : {};
   return jsonResult({
     success: true,
     metered,
     serverTime: Date.now(),
     startedAt,
     warningSeconds: budgets.warningMs / 1000,
-    ...(metered ? meterFigures(ledger, startedAt + budgets.sessionMaxMs) : {}),
+    ...(metered ? { ...(priced ? meterFigures(ledger, defaultEndsAt) : { endsAt: defaultEndsAt, limit: 'session_minutes' }), ...bound } : {}),
     ...(ledger?.closed ? { ended: { reason: ledger.closed.reason, message: ledger.closed.message } } : {}),
   });
 };

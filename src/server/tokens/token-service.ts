@@ -39,6 +39,8 @@ export interface TokenResponse {
   realtime?: { url: string; model: string };
   /** The practice scenario bound to the session (never its instructions). */
   scenario?: { id: string; title: string };
+  /** The server meters this session and may end it (cost control): the browser follows `session-status`. */
+  metered?: true;
 }
 
 export interface IssueTokenOptions {
@@ -85,10 +87,11 @@ export function createTokenService(deps: TokenServiceDeps) {
   const key = signingKey(config.sessionSecret);
 
   const budgets = createTokenBudgets({ config, meter: deps.meter, metrics, logger, now });
-  const realtimeTarget = (mode: SessionMode) => {
-    if (mode !== 'realtime') return {};
+  const connectTarget = (mode: SessionMode) => {
+    const metered = budgets.metersRealtime && mode !== 'demo' ? ({ metered: true } as const) : {};
+    if (mode !== 'realtime') return metered;
     const model = config.realtimeModel;
-    return { realtime: budgets.metersRealtime ? { ...METERED_TARGET, model } : { url: config.realtimeUrl, model } };
+    return { ...metered, realtime: budgets.metersRealtime ? { ...METERED_TARGET, model } : { url: config.realtimeUrl, model } };
   };
   const scenarios = createTokenScenarios(deps.scenarios, logger);
   const recaps = createTokenRecaps({ key, logger, now });
@@ -195,7 +198,7 @@ export function createTokenService(deps: TokenServiceDeps) {
       sessionId: record.id,
       mode: record.mode,
       ...(warnings.length ? { warnings } : {}),
-      ...realtimeTarget(record.mode),
+      ...connectTarget(record.mode),
       ...scenarios.summary(scenario),
     };
   }
@@ -244,7 +247,7 @@ export function createTokenService(deps: TokenServiceDeps) {
     }
     recordIssued(record, started, result.previousMode === record.mode ? 'refresh' : 'switch');
     const { id, mode } = record;
-    return { success: true, token, expiresAt, sessionId: id, mode, ...realtimeTarget(mode), ...scenarios.summary(scenario) };
+    return { success: true, token, expiresAt, sessionId: id, mode, ...connectTarget(mode), ...scenarios.summary(scenario) };
   }
 
   /**
