@@ -5,7 +5,9 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { z } from 'zod';
-import { parsePricingTable, usdToNano } from './metering/pricing';
+import { decimal, int, modelId, optionalString, origin, publicSearchUrl } from './config-fields';
+import { ConfigError } from './config-error';
+import { costControlSettings } from './metering/metering-config';
 import type { BudgetConfig, PricingTable } from './metering/metering-types';
 
 /** Current GA realtime model (see shared/reference/openai-protocol.md §6). */
@@ -14,66 +16,6 @@ export const DEFAULT_REALTIME_MODEL = 'gpt-realtime-2.1';
 /** Built-in text-to-speech voices (protocol brief §9.2). */
 export const TTS_VOICES = ['alloy', 'ash', 'ballad', 'coral', 'echo', 'fable', 'onyx', 'nova', 'sage', 'shimmer', 'verse', 'marin', 'cedar'] as const;
 export const REASONING_EFFORTS = ['none', 'minimal', 'low', 'medium', 'high'] as const;
-
-const int = (min: number, max: number, fallback: number) =>
-  z.preprocess(
-    (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
-    z
-      .string()
-      .trim()
-      .regex(/^\d+$/, 'must be a whole number')
-      .transform(Number)
-      .pipe(z.number().int().min(min).max(max))
-      .optional()
-      .transform((v) => v ?? fallback),
-  );
-
-/** A positive decimal (e.g. `0.1`, `12.5`) within bounds; empty or unset = undefined. */
-const decimal = (min: number, max: number) =>
-  z.preprocess(
-    (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
-    z
-      .string()
-      .trim()
-      .regex(/^\d+(\.\d+)?$/, 'must be a number like 30 or 0.5')
-      .transform(Number)
-      .pipe(z.number().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`))
-      .optional(),
-  );
-
-const optionalString = z
-  .string()
-  .trim()
-  .optional()
-  .transform((v) => (v === '' ? undefined : v));
-
-const modelId = (fallback: string) =>
-  optionalString.transform((v) => v ?? fallback).pipe(z.string().regex(/^[\w.:-]+$/, 'must be a model id'));
-
-const origin = z.string().transform((value, ctx) => {
-  try {
-    const url = new URL(value);
-    const plainHost = /^[a-z0-9.-]+$|^\[[0-9a-f:.]+\]$/i.test(url.hostname); // no wildcards
-    if ((url.protocol === 'http:' || url.protocol === 'https:') && plainHost && url.origin === value) return url.origin;
-  } catch {
-    /* reported below */
-  }
-  ctx.addIssue({ code: 'custom', message: `"${value}" is not an exact origin like https://example.com` });
-  return z.NEVER;
-});
-
-/** An absolute http(s) URL, or a same-origin path (`/…`, not the protocol-relative `//host`). */
-const publicSearchUrl = z.string().refine(
-  (value) => {
-    if (value.startsWith('/')) return !value.startsWith('//') && !/[\s\\]/.test(value);
-    try {
-      return ['http:', 'https:'].includes(new URL(value).protocol);
-    } catch {
-      return false;
-    }
-  },
-  { message: 'must be an http(s) URL or a path starting with /' },
-);
 
 const envSchema = z
   .object({
@@ -262,30 +204,7 @@ export interface Config {
   logLevel: string;
 }
 
-export class ConfigError extends Error {
-  constructor(readonly variable: string, detail: string) {
-    super(`Invalid environment variable ${variable}: ${detail}`);
-    this.name = 'ConfigError';
-  }
-}
-
-type Env = z.infer<typeof envSchema>;
-
-/** `auto`: metered as soon as any budget is configured (and there is a key to spend). */
-function isMetered(e: Env): boolean {
-  if (e.METERED_SESSIONS !== 'auto') return e.METERED_SESSIONS === 'on';
-  const anyBudget = [e.SESSION_MAX_MINUTES, e.DAILY_MINUTES_PER_IP, e.DAILY_COST_LIMIT_USD, e.SESSION_COST_LIMIT_USD].some((v) => v !== undefined);
-  return anyBudget && Boolean(e.OPENAI_API_KEY);
-}
-
-function pricing(raw: string | undefined, realtimeModel: string, metered: boolean): PricingTable {
-  const parsed = parsePricingTable(raw);
-  if (!parsed.ok) throw new ConfigError('MODEL_PRICES', parsed.message);
-  if (metered && !parsed.table[realtimeModel]) {
-    throw new ConfigError('MODEL_PRICES', `has no price for the realtime model "${realtimeModel}" (OPENAI_REALTIME_MODEL); metered sessions need one`);
-  }
-  return parsed.table;
-}
+export { ConfigError } from './config-error';
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const parsed = envSchema.safeParse(env);
@@ -342,15 +261,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     searchServerHost: e.SEARCH_SERVER_HOST,
     searchServerPort: e.SEARCH_SERVER_PORT,
     scenariosDir: path.resolve(process.cwd(), e.SCENARIOS_DIR ?? 'src/content/scenarios'),
-    metered: isMetered(e),
-    budgets: {
-      sessionMaxMs: Math.round((e.SESSION_MAX_MINUTES ?? 30) * 60_000),
-      dailySecondsPerIp: e.DAILY_MINUTES_PER_IP === undefined ? undefined : Math.round(e.DAILY_MINUTES_PER_IP * 60),
-      dailyCostLimitNanoUsd: usdToNano(e.DAILY_COST_LIMIT_USD),
-      sessionCostLimitNanoUsd: usdToNano(e.SESSION_COST_LIMIT_USD),
-      warningMs: e.BUDGET_WARNING_SECONDS * 1000,
-    },
-    pricing: pricing(e.MODEL_PRICES, e.OPENAI_REALTIME_MODEL, isMetered(e)),
+    ...costControlSettings(e),
     callsRateLimitPerSessionPerMinute: e.CALLS_RATE_LIMIT_PER_SESSION_PER_MINUTE,
     adminToken: e.ADMIN_TOKEN,
     redisUrl: e.REDIS_URL,

@@ -10,13 +10,11 @@
  */
 import type { Redis } from 'ioredis';
 import type { Logger } from '../observability/logger';
-import { redisIsReady } from '../redis/redis-client';
+import { RedisFallback } from '../redis/redis-fallback';
 import { LastSeenTotals } from './last-seen-totals';
 import type { MemoryMeterStore } from './memory-meter-store';
 import type { BudgetVerdict, MeterStore, SessionClosure, SessionLedger, SessionLink, TokenUsage, UtcDay } from './metering-types';
 import { addUsage } from './usage';
-
-type Attempt<T> = { ok: true; value: T } | { ok: false };
 
 export interface ResilientMeterStoreOptions {
   /** Wall clock for the last-seen figures' expiry; tests pass their own. */
@@ -24,33 +22,32 @@ export interface ResilientMeterStoreOptions {
 }
 
 export class ResilientMeterStore implements MeterStore {
-  /** Set by a failed Redis call while the client still looked ready (e.g. a command timeout). */
-  private lastCallFailed = false;
-  /** Whether the degraded warning for the current outage was logged. */
-  private reportedDegraded = false;
   private readonly lastSeen: LastSeenTotals;
-  private readonly onReady = () => {
-    this.lastCallFailed = false;
-  };
+  private readonly redis: RedisFallback;
 
   constructor(
-    private readonly client: Redis,
+    client: Redis,
     private readonly shared: MeterStore,
     private readonly local: MemoryMeterStore,
-    private readonly logger: Logger,
+    logger: Logger,
     options: ResilientMeterStoreOptions = {},
   ) {
     this.lastSeen = new LastSeenTotals(options.clock);
-    client.on('ready', this.onReady);
+    this.redis = new RedisFallback(client, logger, {
+      degradedEvent: 'meterStoreDegraded',
+      degraded: 'usage meters degraded to per-instance memory (budgets count this instance only, from the last shared figures, until Redis is back)',
+      recoveredEvent: 'meterStoreRecovered',
+      recovered: 'usage meters are shared through Redis again',
+    });
   }
 
   /** True while meters are kept per instance (Redis not ready, or its last call failed). */
   isDegraded(): boolean {
-    return !redisIsReady(this.client) || this.lastCallFailed;
+    return this.redis.isDegraded();
   }
 
   async addUsage(sessionId: string, usage: TokenUsage, costNanoUsd: number, day: UtcDay, now: number) {
-    const viaRedis = await this.attempt('addUsage', () => this.shared.addUsage(sessionId, usage, costNanoUsd, day, now));
+    const viaRedis = await this.redis.attempt('addUsage', () => this.shared.addUsage(sessionId, usage, costNanoUsd, day, now));
     if (viaRedis.ok) {
       this.lastSeen.seenSession(sessionId, { costNanoUsd: viaRedis.value.sessionCostNanoUsd });
       this.lastSeen.seenDayCost(day, viaRedis.value.dayCostNanoUsd);
@@ -67,7 +64,7 @@ export class ResilientMeterStore implements MeterStore {
   }
 
   async addSeconds(sessionId: string, ip: string, seconds: number, day: UtcDay, now: number) {
-    const viaRedis = await this.attempt('addSeconds', () => this.shared.addSeconds(sessionId, ip, seconds, day, now));
+    const viaRedis = await this.redis.attempt('addSeconds', () => this.shared.addSeconds(sessionId, ip, seconds, day, now));
     if (viaRedis.ok) {
       this.lastSeen.seenSession(sessionId, { connectedSeconds: viaRedis.value.sessionSeconds });
       this.lastSeen.seenIpSeconds(ip, day, viaRedis.value.ipSecondsToday);
@@ -84,19 +81,19 @@ export class ResilientMeterStore implements MeterStore {
   }
 
   async link(sessionId: string, link: SessionLink, now: number): Promise<void> {
-    const viaRedis = await this.attempt('link', () => this.shared.link(sessionId, link, now));
+    const viaRedis = await this.redis.attempt('link', () => this.shared.link(sessionId, link, now));
     if (!viaRedis.ok) await this.local.link(sessionId, link, now);
   }
 
   async setVerdict(sessionId: string, verdict: Pick<BudgetVerdict, 'endsAt' | 'limit'>, now: number): Promise<void> {
-    const viaRedis = await this.attempt('setVerdict', () => this.shared.setVerdict(sessionId, verdict, now));
+    const viaRedis = await this.redis.attempt('setVerdict', () => this.shared.setVerdict(sessionId, verdict, now));
     if (!viaRedis.ok) await this.local.setVerdict(sessionId, verdict, now);
   }
 
   /** A closure recorded in memory during an outage came first: it is the one offered to Redis once it is back. */
   async close(sessionId: string, closure: SessionClosure): Promise<SessionClosure> {
     const first = (await this.localLedger(sessionId))?.closed ?? closure;
-    const viaRedis = await this.attempt('close', () => this.shared.close(sessionId, first));
+    const viaRedis = await this.redis.attempt('close', () => this.shared.close(sessionId, first));
     return viaRedis.ok ? viaRedis.value : this.local.close(sessionId, closure);
   }
 
@@ -107,7 +104,7 @@ export class ResilientMeterStore implements MeterStore {
 
   async ledgers(sessionIds: readonly string[]): Promise<Map<string, SessionLedger>> {
     const local = this.local.isEmpty() ? new Map<string, SessionLedger>() : await this.local.ledgers(sessionIds);
-    const viaRedis = await this.attempt('ledgers', () => this.shared.ledgers(sessionIds));
+    const viaRedis = await this.redis.attempt('ledgers', () => this.shared.ledgers(sessionIds));
     if (!viaRedis.ok) {
       for (const [id, ledger] of local) local.set(id, withFigures(ledger, this.lastSeen.session(id)));
       return local;
@@ -124,7 +121,7 @@ export class ResilientMeterStore implements MeterStore {
 
   async dayCost(day: UtcDay): Promise<number> {
     const local = await this.local.dayCost(day);
-    const viaRedis = await this.attempt('dayCost', () => this.shared.dayCost(day));
+    const viaRedis = await this.redis.attempt('dayCost', () => this.shared.dayCost(day));
     if (!viaRedis.ok) return local + this.lastSeen.day(day);
     this.lastSeen.seenDayCost(day, viaRedis.value);
     return local + viaRedis.value;
@@ -132,49 +129,20 @@ export class ResilientMeterStore implements MeterStore {
 
   async ipSeconds(ip: string, day: UtcDay): Promise<number> {
     const local = await this.local.ipSeconds(ip, day);
-    const viaRedis = await this.attempt('ipSeconds', () => this.shared.ipSeconds(ip, day));
+    const viaRedis = await this.redis.attempt('ipSeconds', () => this.shared.ipSeconds(ip, day));
     if (!viaRedis.ok) return sumSeconds(local, this.lastSeen.ip(ip, day));
     this.lastSeen.seenIpSeconds(ip, day, viaRedis.value);
     return sumSeconds(local, viaRedis.value);
   }
 
   async dispose(): Promise<void> {
-    this.client.off('ready', this.onReady);
+    this.redis.dispose();
   }
 
   private async localLedger(sessionId: string): Promise<SessionLedger | null> {
     return this.local.isEmpty() ? null : this.local.ledger(sessionId);
   }
 
-  /** Runs one Redis call unless Redis is known to be away; reports failure instead of throwing. */
-  private async attempt<T>(operation: string, call: () => Promise<T>): Promise<Attempt<T>> {
-    if (!redisIsReady(this.client)) {
-      this.noteDegraded(operation);
-      return { ok: false };
-    }
-    try {
-      const value = await call();
-      this.lastCallFailed = false;
-      if (this.reportedDegraded) {
-        this.reportedDegraded = false;
-        this.logger.info({ event: 'meterStoreRecovered' }, 'usage meters are shared through Redis again');
-      }
-      return { ok: true, value };
-    } catch (error) {
-      this.lastCallFailed = true;
-      this.noteDegraded(operation, error);
-      return { ok: false };
-    }
-  }
-
-  private noteDegraded(operation: string, error?: unknown): void {
-    if (this.reportedDegraded) return;
-    this.reportedDegraded = true;
-    this.logger.warn(
-      { event: 'meterStoreDegraded', operation, err: error instanceof Error ? { message: error.message } : undefined },
-      'usage meters degraded to per-instance memory (budgets count this instance only, from the last shared figures, until Redis is back)',
-    );
-  }
 }
 
 /** Seconds kept to whole milliseconds, so adding two figures never shows float noise (0.1 + 0.2). */

@@ -7,7 +7,7 @@
  */
 import type { Redis } from 'ioredis';
 import type { Logger } from '../observability/logger';
-import { redisIsReady } from '../redis/redis-client';
+import { RedisFallback } from '../redis/redis-fallback';
 import type { MemorySessionStore } from './memory-session-store';
 import type {
   ModeSwitch,
@@ -18,33 +18,30 @@ import type {
   SessionStore,
 } from './session-store';
 
-type Attempt<T> = { ok: true; value: T } | { ok: false };
-
 export class ResilientSessionStore implements SessionStore {
-  /** Set by a failed Redis call while the client still looked ready (e.g. a command timeout). */
-  private lastCallFailed = false;
-  /** Whether the degraded warning for the current outage was logged. */
-  private reportedDegraded = false;
-  private readonly onReady = () => {
-    this.lastCallFailed = false;
-  };
+  private readonly redis: RedisFallback;
 
   constructor(
-    private readonly client: Redis,
+    client: Redis,
     private readonly shared: SessionStore,
     private readonly local: MemorySessionStore,
-    private readonly logger: Logger,
+    logger: Logger,
   ) {
-    client.on('ready', this.onReady);
+    this.redis = new RedisFallback(client, logger, {
+      degradedEvent: 'sessionStoreDegraded',
+      degraded: 'session registry degraded to per-instance memory (quotas apply per instance until Redis is back)',
+      recoveredEvent: 'sessionStoreRecovered',
+      recovered: 'session registry is shared through Redis again',
+    });
   }
 
   /** True while sessions are kept per instance (Redis not ready, or its last call failed). */
   isDegraded(): boolean {
-    return !redisIsReady(this.client) || this.lastCallFailed;
+    return this.redis.isDegraded();
   }
 
   async register(record: SessionRecord, capacity: SessionCapacity, now = Date.now()): Promise<RegisterResult> {
-    const viaRedis = await this.attempt('register', async () =>
+    const viaRedis = await this.redis.attempt('register', async () =>
       this.shared.register(record, await this.capacityLeftAfterLocal(record, capacity, now), now),
     );
     return viaRedis.ok ? viaRedis.value : this.local.register(record, capacity, now);
@@ -55,14 +52,14 @@ export class ResilientSessionStore implements SessionStore {
   async get(id: string, now = Date.now()): Promise<SessionRecord | null> {
     const local = await this.local.get(id, now);
     if (local) return local;
-    const viaRedis = await this.attempt('get', () => this.shared.get(id, now));
+    const viaRedis = await this.redis.attempt('get', () => this.shared.get(id, now));
     return viaRedis.ok ? viaRedis.value : null;
   }
 
   async refresh(id: string, newExpiresAt: number, maxRefreshes: number, now = Date.now(), switchMode?: ModeSwitch): Promise<RefreshResult> {
     const local = await this.local.refresh(id, newExpiresAt, maxRefreshes, now, switchMode);
     if (local.ok || local.reason !== 'not_found') return local;
-    const viaRedis = await this.attempt('refresh', () => this.shared.refresh(id, newExpiresAt, maxRefreshes, now, switchMode));
+    const viaRedis = await this.redis.attempt('refresh', () => this.shared.refresh(id, newExpiresAt, maxRefreshes, now, switchMode));
     // A Redis session cannot be refreshed while Redis is unreachable: to the caller it is not found.
     return viaRedis.ok ? viaRedis.value : local;
   }
@@ -70,34 +67,34 @@ export class ResilientSessionStore implements SessionStore {
   async keepAlive(id: string, newExpiresAt: number, now = Date.now()): Promise<SessionRecord | null> {
     const local = await this.local.keepAlive(id, newExpiresAt, now);
     if (local) return local;
-    const viaRedis = await this.attempt('keepAlive', () => this.shared.keepAlive(id, newExpiresAt, now));
+    const viaRedis = await this.redis.attempt('keepAlive', () => this.shared.keepAlive(id, newExpiresAt, now));
     return viaRedis.ok ? viaRedis.value : null;
   }
 
   async end(id: string, now = Date.now()): Promise<SessionRecord | null> {
     const local = await this.local.end(id, now);
     if (local) return local;
-    const viaRedis = await this.attempt('end', () => this.shared.end(id, now));
+    const viaRedis = await this.redis.attempt('end', () => this.shared.end(id, now));
     // If Redis is unreachable its copy stays until expiresAt; its quota frees itself then.
     return viaRedis.ok ? viaRedis.value : null;
   }
 
   async list(limit: number, now = Date.now()): Promise<SessionRecord[]> {
     const local = await this.local.list(limit, now);
-    const viaRedis = await this.attempt('list', () => this.shared.list(limit, now));
+    const viaRedis = await this.redis.attempt('list', () => this.shared.list(limit, now));
     const all = viaRedis.ok ? [...local, ...viaRedis.value] : local;
     return all.sort((a, b) => a.expiresAt - b.expiresAt).slice(0, limit);
   }
 
   async activeCounts(instanceId: string, now = Date.now()): Promise<{ instance: number; total: number }> {
     const local = await this.local.activeCounts(instanceId, now);
-    const viaRedis = await this.attempt('activeCounts', () => this.shared.activeCounts(instanceId, now));
+    const viaRedis = await this.redis.attempt('activeCounts', () => this.shared.activeCounts(instanceId, now));
     if (!viaRedis.ok) return local;
     return { instance: local.instance + viaRedis.value.instance, total: local.total + viaRedis.value.total };
   }
 
   async close(): Promise<void> {
-    this.client.off('ready', this.onReady);
+    this.redis.dispose();
     this.local.close();
   }
 
@@ -116,33 +113,4 @@ export class ResilientSessionStore implements SessionStore {
     };
   }
 
-  /** Runs one Redis call unless Redis is known to be away; reports failure instead of throwing. */
-  private async attempt<T>(operation: string, call: () => Promise<T>): Promise<Attempt<T>> {
-    if (!redisIsReady(this.client)) {
-      this.noteDegraded(operation);
-      return { ok: false };
-    }
-    try {
-      const value = await call();
-      this.lastCallFailed = false;
-      if (this.reportedDegraded) {
-        this.reportedDegraded = false;
-        this.logger.info({ event: 'sessionStoreRecovered' }, 'session registry is shared through Redis again');
-      }
-      return { ok: true, value };
-    } catch (error) {
-      this.lastCallFailed = true;
-      this.noteDegraded(operation, error);
-      return { ok: false };
-    }
-  }
-
-  private noteDegraded(operation: string, error?: unknown): void {
-    if (this.reportedDegraded) return;
-    this.reportedDegraded = true;
-    this.logger.warn(
-      { event: 'sessionStoreDegraded', operation, err: error instanceof Error ? { message: error.message } : undefined },
-      'session registry degraded to per-instance memory (quotas apply per instance until Redis is back)',
-    );
-  }
 }
