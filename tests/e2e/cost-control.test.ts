@@ -9,6 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { NO_PROBLEMS, chromiumSkipNote, haveChromium, problemsOf, watchPage } from '../helpers/browser';
 import { startVoiceRig, type VoiceRig } from '../helpers/voice-rig';
+import { STANDARD_KEY } from '../helpers/emulator';
 import { espeakSkipNote, haveEspeak, speechWav } from '../helpers/speech-wav';
 
 const SAID = 'I want to rehearse my budget pitch for the board.';
@@ -124,6 +125,26 @@ describe.skipIf(!haveChromium || !haveEspeak)(`cost control in Chromium${chromiu
     expect(await ended.json()).toMatchObject({ success: true, voiceStopped: true });
     await expectGracefulEnd(page, 'operator', /operator/i);
     await expect.poll(() => firstCallClosed(page), { timeout: 10_000 }).toBe(true);
+  }, 90_000);
+
+  it('bounds a fallback session too: warned without a usage line, then closed gracefully by the poll', async () => {
+    // A key without realtime access: the session runs in chat + speech (fallback mode).
+    const { browser, app } = await start({ OPENAI_API_KEY: STANDARD_KEY, SESSION_MAX_MINUTES: '0.3', BUDGET_WARNING_SECONDS: '10' });
+    const page = await browser.context.newPage();
+    await page.goto(`${app.url}/coach`);
+    await page.getByTestId('coach-mode').filter({ hasText: 'fallback' }).waitFor({ timeout: 20_000 });
+    await page.getByTestId('voice-start').click();
+    await page.getByTestId('voice-text-input').fill('How should I open the board meeting about our AI budget?');
+    await page.getByTestId('voice-text-send').click();
+    await expect.poll(async () => (await turns(page, 'assistant').count()), { timeout: 30_000 }).toBeGreaterThan(0);
+    await page.getByTestId('session-limit-warning').waitFor({ timeout: 30_000 });
+    expect(await page.getByTestId('session-usage').count()).toBe(0); // fallback spend is not priced
+    const notice = page.locator('[data-testid="session-ended-notice"][data-reason="session_minutes"]');
+    await notice.waitFor({ timeout: 30_000 });
+    expect(await turns(page, 'user').first().textContent()).toContain('board meeting');
+    expect(await page.getByTestId('coach-error').count()).toBe(0);
+    await page.locator('[data-testid="session-result"]').waitFor({ timeout: 30_000 });
+    await app.waitForLog((l) => l.event === 'sessionLimitReached' && l.mode === 'fallback', 5_000);
   }, 90_000);
 
   it('meters a WebSocket session through the relay', async () => {

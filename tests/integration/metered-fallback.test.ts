@@ -46,6 +46,8 @@ describe('metered fallback sessions', () => {
     const switched = await (await post(s, '/api/voice-agent/refresh-token', { sessionId: live.sessionId, mode: 'fallback' })).json();
     expect(switched).toMatchObject({ mode: 'fallback', metered: true, sessionId: live.sessionId });
     await new Promise((r) => setTimeout(r, 3_300));
+    // A silent user learns of the end from the status poll, before any request of theirs.
+    expect((await status(s, live.sessionId)).ended).toMatchObject({ reason: 'session_minutes' });
     const late = await chat(s, switched.token);
     expect(late.status).toBe(403);
     expect((await late.json()).reason).toBe('session_minutes');

@@ -72,7 +72,11 @@ const sessionStatus: Handler = async (req, app) => {
     app.metrics.rateLimitHits.inc({ limit: 'status_session' });
     throw new ApiError(429, 'rate_limited', 'Checking the session too often. Please wait a moment.', { 'Retry-After': String(decision.retryAfterSeconds) }, { retryAfter: decision.retryAfterSeconds });
   }
-  const [session, ledger] = await Promise.all([app.sessions.get(sessionId), app.metering?.meter.ledger(sessionId) ?? null]);
+  const session = await app.sessions.get(sessionId);
+  // A fallback session has no call for the supervisor to end: its limit is applied here too, so a user who
+  // is silent past it hears of the end from this poll rather than at their next request.
+  if (session?.mode === 'fallback') await app.metering?.fallbackGate(session).catch(() => undefined);
+  const ledger = (await app.metering?.meter.ledger(sessionId)) ?? null;
   // An ended session still reports why the server ended it (an operator ends the session itself).
   if (!session && !ledger?.closed) throw new ApiError(404, 'session_not_found', 'This session has ended or expired.');
   const budgets = app.config.budgets;

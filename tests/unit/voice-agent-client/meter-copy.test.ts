@@ -4,7 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { formatCost, usageLine, usageTitle, warningNotice } from '../../../src/lib/voice-agent/metering/meter-copy';
-import type { MeterView } from '../../../src/lib/voice-agent/metering/meter-view';
+import { toMeterView, type MeterView } from '../../../src/lib/voice-agent/metering/meter-view';
+import { parseSessionStatus } from '../../../src/lib/voice-agent/metering/session-status-client';
 import { describeFailure } from '../../../src/features/voice-agent/utils/describe-failure';
 import { startLabel, statusText } from '../../../src/features/voice-agent/utils/console-copy';
 
@@ -31,6 +32,20 @@ describe('the usage line', () => {
     expect(formatCost(0.003)).toBe('< $0.01');
     expect(usageLine(view({ costUsd: undefined }))).toBe('6 min');
     expect(usageLine(view({ costUsd: undefined, connectedSeconds: undefined }))).toBeUndefined();
+  });
+});
+
+describe('a fallback session (metered by time only: its spend is not priced)', () => {
+  // The server's answer for a metered fallback session: no usage, no cost, no connected seconds.
+  const status = parseSessionStatus({ success: true, metered: true, serverTime: 1_800_000, startedAt: 60_000, endsAt: 1_860_000, limit: 'session_minutes', warningSeconds: 60 })!;
+  const fallback = toMeterView(status, 1_800_000, 1_800_000);
+
+  it('shows no usage line at all (never "$0.00")', () => {
+    expect(usageLine(fallback)).toBeUndefined();
+  });
+
+  it('still warns a minute ahead, naming its time limit', () => {
+    expect(warningNotice(fallback, 60_000)).toBe('One minute left — this session ends at its 30-minute limit. Your transcript will be kept.');
   });
 });
 

@@ -6,7 +6,9 @@
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { requestToken } from '../../../src/lib/voice-agent/api/voice-agent-api';
+import { createMeteringLink } from '../../../src/lib/voice-agent/metering/metering-link';
 import { fetchSessionStatus, parseSessionStatus } from '../../../src/lib/voice-agent/metering/session-status-client';
+import { createTokenManager, type Credential } from '../../../src/lib/voice-agent/session/token-manager';
 import { realtimeSubprotocols, realtimeWebSocketUrl } from '../../../src/lib/voice-agent/transports/websocket-handshake';
 
 const json = (body: unknown, status = 200) => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
@@ -32,6 +34,43 @@ describe('a metered token', () => {
     vi.stubGlobal('fetch', vi.fn(async () => json(body({ url: 'https://api.openai.com/v1/realtime/', model: 'gpt-realtime' }))));
     const result = await requestToken();
     expect(result.ok && result.data.realtime).toEqual({ url: 'https://api.openai.com/v1/realtime', model: 'gpt-realtime' });
+  });
+});
+
+describe('a metered fallback session (top-level `metered`)', () => {
+  const fallbackBody = (extra: Record<string, unknown>) => ({ success: true, token: 'session-token', expiresAt: Date.now() + 60_000, sessionId: 's1', mode: 'fallback', ...extra });
+
+  it('keeps `metered` from the token response into the credential, and from a switch to fallback', async () => {
+    const fetch = vi.fn(async (url: string) =>
+      json(url.endsWith('/refresh-token') ? fallbackBody({ metered: true }) : { ...fallbackBody({ metered: true }), mode: 'realtime', realtime: { url: '/api/voice-agent', model: 'gpt-realtime', metered: true } }),
+    );
+    vi.stubGlobal('fetch', fetch);
+    const tokens = createTokenManager();
+    const first = await tokens.acquire();
+    expect(first.ok && first.data).toMatchObject({ mode: 'realtime', metered: true, realtime: { metered: true } });
+    const switched = await tokens.switchToFallback();
+    expect(switched.ok && switched.data).toMatchObject({ mode: 'fallback', metered: true });
+    expect(switched.ok && switched.data.realtime).toBeUndefined();
+  });
+
+  it('leaves it out when the server does not meter the session (or says anything but true)', async () => {
+    vi.stubGlobal('fetch', vi.fn(async () => json(fallbackBody({ metered: 'yes' }))));
+    const result = await requestToken();
+    expect(result.ok && result.data).not.toHaveProperty('metered');
+  });
+
+  it('the metering link follows a credential metered either way, and never an unmetered one', async () => {
+    const base: Credential = { token: 't', sessionId: 's1', mode: 'fallback', warnings: [], expiresAtLocal: Date.now() + 60_000 };
+    const followed = async (credential: Credential) => {
+      const load = vi.fn(async () => () => ({ check: async () => undefined, stop: () => undefined }));
+      createMeteringLink({ onView: () => undefined, onEnded: () => undefined, load }).watch(credential);
+      await Promise.resolve();
+      return load.mock.calls.length;
+    };
+    expect(await followed({ ...base, metered: true })).toBe(1);
+    expect(await followed({ ...base, mode: 'realtime', realtime: { url: '/api/voice-agent', model: 'gpt-realtime', metered: true } })).toBe(1);
+    expect(await followed(base)).toBe(0);
+    expect(await followed({ ...base, mode: 'realtime', realtime: { url: 'https://api.openai.com/v1/realtime', model: 'gpt-realtime' } })).toBe(0);
   });
 });
 

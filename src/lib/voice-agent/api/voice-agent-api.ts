@@ -247,7 +247,7 @@ function isApiErrorBody(value: unknown): value is ApiErrorBody {
 
 function parseTokenResponse(body: unknown): TokenResponse | null {
   if (!isRecord(body)) return null;
-  const { success, token, expiresAt, sessionId, mode, warnings, realtime, scenario } = body;
+  const { success, token, expiresAt, sessionId, mode, warnings, realtime, scenario, metered } = body;
   if (success !== true) return null;
   if (typeof token !== 'string' || token.length === 0) return null;
   if (!isNonNegativeNumber(expiresAt)) return null;
@@ -267,6 +267,7 @@ function parseTokenResponse(body: unknown): TokenResponse | null {
     ...(isRecord(scenario) && typeof scenario.id === 'string' && typeof scenario.title === 'string'
       ? { scenario: { id: scenario.id, title: scenario.title } }
       : {}),
+    ...(metered === true ? { metered } : {}),
   };
 }
 

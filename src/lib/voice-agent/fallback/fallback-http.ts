@@ -88,9 +88,16 @@ export async function fetchOrFailure(
   }
 }
 
-/** A non-2xx answer → the API's error: the body read here, then mapped as for every API call (`httpFailure`). */
-export async function readHttpFailure(response: Response): Promise<ApiFailure> {
-  return httpFailure(response, await readJson(response));
+/**
+ * A non-2xx answer → the API's error: the body read here, then mapped as for every API call (`httpFailure`).
+ * A metered session the server has closed (403 `session_ended`) also says why (`reason`): it is kept for the
+ * notice that stays on screen (fallback-metering.ts).
+ */
+export async function readHttpFailure(response: Response): Promise<ApiFailure & { reason?: string }> {
+  const body = await readJson(response);
+  const failure = httpFailure(response, body);
+  const reason = typeof body === 'object' && body !== null ? (body as { reason?: unknown }).reason : undefined;
+  return failure.code === 'session_ended' && typeof reason === 'string' ? { ...failure, reason } : failure;
 }
 
 /**

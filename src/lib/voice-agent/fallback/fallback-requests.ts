@@ -4,7 +4,8 @@
  * `token_expired` after a sleeping tab) or no longer knows the session (404 `session_not_found`: the
  * token manager then starts a new session and the conversation carries on under the new id), and the
  * wait on a rate limit or a busy upstream (429/503: the caller shows a countdown, then the same request
- * goes again).
+ * goes again). A refusal saying the server has ended the session (403 `session_ended`: a metered
+ * session past its limit, or closed by an operator) is never retried; the session hears of it (`onSessionEnded`).
  *
  * Browser-only module: never import from `src/server/**` here.
  */
@@ -26,6 +27,8 @@ export interface RequestRunnerDeps {
   onWaiting(failure: ApiFailure, retryAt: number): void;
   /** The wait is over; the request goes again. */
   onWaitOver(): void;
+  /** The server has ended the session (`session_ended`), from an endpoint or the credential's refresh. */
+  onSessionEnded?(failure: ApiFailure): void;
   now?: () => number;
 }
 
@@ -40,6 +43,9 @@ export type RequestRunner = <T>(request: AuthorizedRequest<T>, options: RunOptio
 
 /** Rate-limited or busy: worth waiting for. (503 `service_unavailable` — no OpenAI key — is not.) */
 export const isBusy = (failure: ApiFailure): boolean => failure.status === 429 || (failure.status === 503 && failure.code !== 'service_unavailable');
+
+/** The server ended this (metered) session: no request of it will be answered again. */
+export const isSessionEnded = (failure: ApiFailure): boolean => failure.code === 'session_ended';
 
 /** The server refused the credential, or forgot the session: worth one renewal. */
 export const needsRenewal = (failure: ApiFailure): boolean =>
@@ -63,7 +69,9 @@ export function createRequestRunner(deps: RequestRunnerDeps): RequestRunner {
   return async function run<T>(request: AuthorizedRequest<T>, { signal, retryWhenBusy = true }: RunOptions): Promise<ApiResult<T>> {
     for (let waits = 0; ; waits++) {
       const result = await once(request, signal);
-      if (result.ok || signal.aborted || !isBusy(result.error)) return result;
+      if (result.ok || signal.aborted) return result;
+      if (isSessionEnded(result.error)) deps.onSessionEnded?.(result.error);
+      if (!isBusy(result.error)) return result;
       const seconds = Math.min(MAX_RETRY_SECONDS, result.error.retryAfterSeconds ?? DEFAULT_RETRY_SECONDS);
       deps.onWaiting(result.error, now() + seconds * 1000);
       if (!retryWhenBusy || waits >= MAX_BUSY_WAITS) return result;

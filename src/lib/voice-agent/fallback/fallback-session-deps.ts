@@ -1,12 +1,13 @@
 /**
  * What `FallbackSession` is built from: the token manager and telemetry, and a seam for every browser
  * API it touches (audio unlock, microphone, capture, player, fetch, the end-session calls, the clock,
- * performance marks). Defaults are the browser's; tests and the e2e harness pass their own.
+ * performance marks, the meter's loader). Defaults are the browser's; tests and the e2e harness pass their own.
  *
  * Browser-only module: never import from `src/server/**` here.
  */
 import type { PcmPlayer, PcmPlayerOptions } from '../audio/pcm-player';
 import type { TelemetryClient } from '../api/telemetry-client';
+import type { MeteringHooks } from '../metering/metering-link';
 import type { UnlockedAudio } from '../session/audio-setup';
 import type { TokenManager } from '../session/token-manager';
 import type { TransportPreference } from '../session/voice-session-types';
@@ -33,6 +34,8 @@ export interface FallbackSessionDeps {
   /** ISO-639-1 hint for speech-to-text (default: the model detects the language). */
   language?: string;
   preference?: TransportPreference;
+  /** Loads the meter of metered sessions (default: a dynamic import; unmetered sessions never fetch it). */
+  loadMeter?: MeteringHooks['load'];
 }
 
 /** `performance.mark`, never throwing (the marks are for the latency benchmark only). */

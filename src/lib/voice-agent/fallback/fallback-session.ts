@@ -8,7 +8,7 @@
  * This class owns the lifecycle (click → connected → hang-up), the microphone and its gates (mute,
  * push-to-talk, offline), the credential (the session id may change under it: telemetry follows) and
  * the status line (rate-limit countdowns, failures). The conversation itself — turns, replies,
- * barge-in — is `FallbackConversation`.
+ * barge-in — is `FallbackConversation`; a metered session's meter and the server's end, `FallbackMetering`.
  *
  * Every browser API is behind an injectable seam (audio unlock, microphone, capture, player, fetch,
  * clock, performance marks), so the flows run in Node tests and the page drives one plain object.
@@ -28,13 +28,13 @@ import { initialSnapshot, type TransportPreference, type VoiceSnapshot } from '.
 import type { ApiFailure } from '../types/api';
 import { createFallbackApi } from './fallback-api';
 import { FallbackConversation } from './fallback-conversation';
+import { FallbackMetering } from './fallback-metering';
 import { FallbackMicrophone } from './fallback-microphone';
 import { MESSAGES } from './fallback-messages';
 import { createRequestRunner, DEFAULT_RETRY_SECONDS } from './fallback-requests';
 import { CAPTURE_RATE, startWorkletCapture } from './mic-capture';
 import { defaultMark, type FallbackSessionDeps } from './fallback-session-deps';
 
-export type { MicrophoneSource } from './fallback-microphone';
 export type { FallbackSessionDeps } from './fallback-session-deps';
 
 const LIVE: ReadonlySet<VoiceSnapshot['status']> = new Set(['connected', 'waiting']);
@@ -52,12 +52,14 @@ export class FallbackSession extends SnapshotStore<VoiceSnapshot> implements Voi
   private micMessage: string | undefined;
   private telemetrySessionId: string | undefined;
   private readonly summary: SessionSummary;
+  private readonly metering: FallbackMetering;
 
   constructor(private readonly deps: FallbackSessionDeps) {
     super(initialSnapshot({ preference: deps.preference ?? 'auto', mode: 'fallback' }));
     this.now = deps.now ?? Date.now;
     this.summary = new SessionSummary(deps.telemetry, this.now);
     this.mic = new FallbackMicrophone(deps.microphone ?? new VoiceMicrophone(), deps.startCapture ?? startWorkletCapture);
+    this.metering = new FallbackMetering({ snapshot: () => this.snapshot, update: (patch) => this.update(patch), close: (patch) => this.close(patch), load: deps.loadMeter });
     const api = deps.api ?? createFallbackApi({ fetch: deps.fetch });
     const run = createRequestRunner({
       tokens: deps.tokens,
@@ -65,8 +67,8 @@ export class FallbackSession extends SnapshotStore<VoiceSnapshot> implements Voi
       onCredential: (credential) => this.adopt(credential),
       onWaiting: (failure, retryAt) => this.waiting(failure, retryAt),
       onWaitOver: () => this.waitOver(),
+      onSessionEnded: (failure) => this.metering.endedBy(failure),
     });
-    const mark = deps.mark ?? defaultMark;
     this.conversation = new FallbackConversation({
       api,
       run,
@@ -77,7 +79,7 @@ export class FallbackSession extends SnapshotStore<VoiceSnapshot> implements Voi
       onFatal: (failure) => this.fatal(failure),
       captureRate: CAPTURE_RATE,
       now: this.now,
-      mark,
+      mark: deps.mark ?? defaultMark,
       ...(deps.language ? { language: deps.language } : {}),
     });
   }
@@ -94,19 +96,16 @@ export class FallbackSession extends SnapshotStore<VoiceSnapshot> implements Voi
     }
     this.abort = new AbortController();
     if (options.turns) this.conversation.load(options.turns);
-    this.update({ status: 'connecting', message: MESSAGES.connecting, retryAt: undefined, notice: options.notice });
+    this.update({ status: 'connecting', message: MESSAGES.connecting, retryAt: undefined, notice: options.notice, meter: undefined, serverEnded: undefined });
     void this.openMicrophone(this.abort.signal);
     void this.begin(this.abort.signal);
   }
 
   async hangUp({ endOnServer = true }: { endOnServer?: boolean } = {}): Promise<void> {
     const sessionId = this.snapshot.sessionId;
-    this.stopEverything();
-    this.reportSummary();
-    this.deps.telemetry.stop();
-    this.telemetrySessionId = undefined;
-    this.deps.tokens.clear();
-    this.update({ status: 'ended', message: MESSAGES.ended, retryAt: undefined, coachSpeaking: false, userSpeaking: false, microphone: 'off' });
+    // A session the server ended keeps saying why.
+    this.close({ status: 'ended', message: this.snapshot.serverEnded?.message ?? MESSAGES.ended });
+    this.finish();
     if (sessionId && endOnServer) await (this.deps.endSession ?? endSession)(sessionId);
   }
 
@@ -114,12 +113,9 @@ export class FallbackSession extends SnapshotStore<VoiceSnapshot> implements Voi
   leave(): void {
     const sessionId = this.snapshot.sessionId;
     if (!sessionId || this.snapshot.status === 'ended') return;
-    this.reportSummary();
-    this.deps.telemetry.stop({ beacon: true });
-    this.telemetrySessionId = undefined;
+    this.finish({ beacon: true });
     (this.deps.endSessionOnUnload ?? endSessionOnUnload)(sessionId);
     this.stopEverything();
-    this.deps.tokens.clear();
     this.update({ status: 'ended', message: MESSAGES.left });
   }
 
@@ -200,6 +196,7 @@ export class FallbackSession extends SnapshotStore<VoiceSnapshot> implements Voi
   }
 
   private startFailed(failure: ApiFailure, signal: AbortSignal): void {
+    if (this.metering.endedBy(failure)) return; // a switch from live voice the server had already ended
     if (failure.status !== 429 && failure.status !== 503) return this.update({ status: 'failed', message: failure.message });
     const seconds = failure.retryAfterSeconds ?? DEFAULT_RETRY_SECONDS;
     this.update({ status: 'waiting', message: failure.message, retryAt: this.now() + seconds * 1000 });
@@ -235,15 +232,14 @@ export class FallbackSession extends SnapshotStore<VoiceSnapshot> implements Voi
     if (state) this.update({ microphone: state });
   }
 
-  /** A credential a request used: a new session id (the old session was gone) moves telemetry along. */
+  /** A credential a request used: a new session id (the old session was gone) moves telemetry and the meter along. */
   private adopt(credential: Credential): void {
-    if (credential.sessionId !== this.snapshot.sessionId) {
-      this.update({ sessionId: credential.sessionId, mode: credential.mode, warnings: credential.warnings });
-    }
+    if (credential.sessionId !== this.snapshot.sessionId) this.update({ sessionId: credential.sessionId, mode: credential.mode, warnings: credential.warnings });
     if (credential.sessionId !== this.telemetrySessionId) {
       this.telemetrySessionId = credential.sessionId;
       this.deps.telemetry.start(credential.sessionId);
     }
+    this.metering.watch(credential);
   }
 
   private waiting(failure: ApiFailure, retryAt: number): void {
@@ -260,27 +256,31 @@ export class FallbackSession extends SnapshotStore<VoiceSnapshot> implements Voi
     this.update({ status: 'connected', message: this.micMessage, retryAt: undefined });
   }
 
+  /** A 403 is a token for another mode, unless it says the server ended the session. */
   private fatal(failure: ApiFailure): void {
+    if (!this.metering.endedBy(failure)) this.close({ status: 'failed', message: failure.status === 403 ? MESSAGES.wrongMode : failure.message });
+  }
+
+  /** Everything stops; `patch` says why (a failure, the server's end). */
+  private close(patch: Partial<VoiceSnapshot>): void {
     this.stopEverything();
-    this.update({
-      status: 'failed',
-      message: failure.status === 403 ? MESSAGES.wrongMode : failure.message,
-      retryAt: undefined,
-      coachSpeaking: false,
-      userSpeaking: false,
-      microphone: 'off',
-    });
+    this.update({ ...patch, retryAt: undefined, coachSpeaking: false, userSpeaking: false, microphone: 'off' });
   }
 
   // ---- plumbing ------------------------------------------------------------------------------
 
-  private reportSummary(): void {
+  /** The conversation is over (hang-up, leaving the page): its summary is sent, telemetry stops, the credential goes. */
+  private finish(telemetry?: { beacon: true }): void {
     this.summary.report(() => this.conversation.summary());
+    this.deps.telemetry.stop(telemetry);
+    this.telemetrySessionId = undefined;
+    this.deps.tokens.clear();
   }
 
   private stopEverything(): void {
     this.abort.abort();
     this.timers.clear();
+    this.metering.stop();
     this.conversation.stopAll();
     this.mic.close();
     this.micMessage = undefined;

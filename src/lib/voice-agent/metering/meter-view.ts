@@ -7,6 +7,11 @@
  */
 import type { BudgetLimit, SessionStatusResponse } from '../types/api';
 
+const LIMITS: readonly BudgetLimit[] = ['session_minutes', 'daily_minutes', 'daily_cost', 'session_cost', 'operator'];
+
+/** One of the reasons the server knows for ending a session (an answer's `limit` or `reason`). */
+export const isBudgetLimit = (value: unknown): value is BudgetLimit => LIMITS.includes(value as BudgetLimit);
+
 /** The server closed the session's voice: why, in its own words (kept on screen with the transcript). */
 export interface ServerEnded {
   /** Unknown when the refusal of a credential said so without the status endpoint (`code: session_ended`). */

@@ -1,7 +1,8 @@
 /**
- * The voice session's link to the server's meter, for sessions the server meters (`realtime.metered`).
+ * A session's link to the server's meter, for sessions the server meters (`metered`, or `realtime.metered`
+ * from a server that sends only that): the live voice session and the fallback coach alike.
  * Part of /coach's first load, so it is only this: the meter itself (polling, clock correction, the status
- * client) is fetched with a dynamic import once a metered connection is up; unmetered sessions never load it.
+ * client) is fetched with a dynamic import once a metered session is under way; unmetered sessions never load it.
  *
  * Browser-only module: never import from `src/server/**` here.
  */
@@ -19,7 +20,7 @@ export interface MeteringHooks {
 }
 
 export interface MeteringLink {
-  /** A connection came up with `credential`: follow its meter, if the server keeps one (once per session). */
+  /** The session runs on `credential` (a connection, a fallback request): follow its meter, if the server keeps one (once per session). */
   watch(credential: Credential): void;
   /**
    * Whether the server has ended the session (then `onEnded` has been called); undefined when there is no
@@ -33,8 +34,8 @@ export function createMeteringLink({ onView, onEnded, load = () => import('./ses
   let meter: Promise<SessionMeter | undefined> | undefined;
   let watched: string | undefined;
   const link: MeteringLink = {
-    watch({ realtime, sessionId }) {
-      if (!realtime?.metered || sessionId === watched) return;
+    watch({ metered, realtime, sessionId }) {
+      if (!(metered || realtime?.metered) || sessionId === watched) return;
       link.stop();
       watched = sessionId;
       // A meter that loads after the session moved on (hang-up, another session) is never started.

@@ -6,11 +6,10 @@
  * Browser-only module: never import from `src/server/**` here.
  */
 import { VOICE_AGENT_API_BASE, call, type RequestOptions } from '../api/voice-agent-api';
-import type { ApiResult, BudgetLimit, SessionStatusResponse } from '../types/api';
+import type { ApiResult, SessionStatusResponse } from '../types/api';
+import { isBudgetLimit as isLimit } from './meter-view';
 
 export const SESSION_STATUS_ENDPOINT = `${VOICE_AGENT_API_BASE}/session-status`;
-
-const LIMITS: readonly BudgetLimit[] = ['session_minutes', 'daily_minutes', 'daily_cost', 'session_cost', 'operator'];
 
 export function fetchSessionStatus(sessionId: string, options?: RequestOptions & { fetch?: typeof fetch }): Promise<ApiResult<SessionStatusResponse>> {
   return call(SESSION_STATUS_ENDPOINT, { method: 'POST', body: { sessionId }, ...(options?.fetch ? { fetch: options.fetch } : {}) }, parseSessionStatus, options);
@@ -20,7 +19,6 @@ type Json = Record<string, unknown>;
 
 const isRecord = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
 const count = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value) && value >= 0;
-const isLimit = (value: unknown): value is BudgetLimit => LIMITS.includes(value as BudgetLimit);
 
 /** The body as a `SessionStatusResponse`, or null when it is not one. Optional parts that are malformed are dropped. */
 export function parseSessionStatus(body: unknown): SessionStatusResponse | null {

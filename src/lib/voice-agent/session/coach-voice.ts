@@ -165,6 +165,11 @@ export class CoachVoice implements VoiceController {
         return await this.switchTo(granted.mode, { turns, ...(notice ? { notice } : {}) });
       }
       const switched = await this.deps.tokens.switchToFallback();
+      if (!switched.ok && switched.error.code === 'session_ended') {
+        // The server ended the session meanwhile (a budget, an operator): close it like its own end.
+        this.show({ status: 'ended', message: switched.error.message, serverEnded: { message: switched.error.message } });
+        return;
+      }
       if (!switched.ok) {
         this.show({ status: 'failed', message: `Live voice stopped working and the coach could not switch to chat and speech: ${switched.error.message}` });
         return;

@@ -21,6 +21,8 @@ export interface Credential {
   realtime?: TokenResponse['realtime'];
   /** The practice scenario the session is for (id and title only). */
   scenario?: TokenResponse['scenario'];
+  /** The server meters this session and may end it (realtime and fallback; see metering/metering-link.ts). */
+  metered?: boolean;
   /** Expiry on the client's clock (server time corrected by the estimated skew). */
   expiresAtLocal: number;
 }
@@ -67,6 +69,7 @@ export function createTokenManager({ scenarioId, recap, now = Date.now }: TokenM
     warnings: data.warnings ?? [],
     ...(data.realtime ? { realtime: data.realtime } : {}),
     ...(data.scenario ? { scenario: data.scenario } : {}),
+    ...(data.metered ? { metered: true } : {}),
     expiresAtLocal: data.expiresAt - skewMs,
   });
 

@@ -22,6 +22,11 @@ export interface TokenResponse {
   realtime?: RealtimeTarget;
   /** The practice scenario the session is for (its instructions stay on the server). */
   scenario?: { id: string; title: string };
+  /**
+   * True when the server meters the session and may end it (issue 8): realtime and fallback sessions alike
+   * (never demo). Follow it with `session-status`.
+   */
+  metered?: boolean;
 }
 
 /** WebRTC posts the SDP offer to `{url}/calls`; WebSocket connects to `{url}?model={model}` (ws/wss). */

@@ -176,3 +176,21 @@ describe('fetchSpeech', () => {
     expect(await html.fetchSpeech('Hi.', 't')).toMatchObject({ ok: false, error: { kind: 'invalid-response' } });
   });
 });
+
+describe('a metered session the server has ended', () => {
+  const ended = () =>
+    Response.json({ success: false, error: { code: 'session_ended', message: 'This session reached its 30-minute limit.' }, reason: 'session_minutes' }, { status: 403 });
+
+  it('is refused by every endpoint with the server\'s words and why', async () => {
+    const api = createFallbackApi({ fetch: fakeFetch(ended) });
+    const refusal = { kind: 'http', status: 403, code: 'session_ended', message: 'This session reached its 30-minute limit.', reason: 'session_minutes' };
+    expect(await api.transcribe(new Blob([]), 't')).toEqual({ ok: false, error: refusal });
+    expect(await api.streamChat([{ role: 'user', content: 'Hi' }], 't', { onEvent: () => undefined })).toEqual({ ok: false, error: refusal });
+    expect(await api.fetchSpeech('Hi.', 't')).toEqual({ ok: false, error: refusal });
+  });
+
+  it('keeps `reason` for that refusal only', async () => {
+    const other = createFallbackApi({ fetch: fakeFetch(() => Response.json({ success: false, error: { code: 'wrong_mode', message: 'x' }, reason: 'y' }, { status: 403 })) });
+    expect(await other.transcribe(new Blob([]), 't')).toEqual({ ok: false, error: { kind: 'http', status: 403, code: 'wrong_mode', message: 'x' } });
+  });
+});

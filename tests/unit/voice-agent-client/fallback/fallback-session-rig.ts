@@ -26,7 +26,7 @@ export interface ChatCall {
   finish(result: ApiResult<ChatDone>): void;
 }
 
-export function setup(options: { microphone?: MicrophoneResult; tokens?: ReturnType<typeof fakeTokens>; speechMs?: number } = {}) {
+export function setup(options: { microphone?: MicrophoneResult; tokens?: ReturnType<typeof fakeTokens>; speechMs?: number; deps?: Partial<FallbackSessionDeps> } = {}) {
   const clock = clockContext();
   const tokens = options.tokens ?? fakeTokens();
   const telemetry = fakeTelemetry();
@@ -79,6 +79,7 @@ export function setup(options: { microphone?: MicrophoneResult; tokens?: ReturnT
     endSession,
     endSessionOnUnload: vi.fn(),
     mark: (name) => marks.push(name),
+    ...options.deps,
   };
   const session = new FallbackSession(deps);
   const statuses: string[] = [session.getSnapshot().status];
