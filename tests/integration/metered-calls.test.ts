@@ -89,6 +89,13 @@ describe('metered realtime sessions: the unified interface and the sideband', ()
     expect(await metric(s, /voice_agent_metered_tokens_total\{model="gpt-realtime-2.1",direction="output",modality="audio"\} (\d+)/)).toBeGreaterThan(0);
     expect(await metric(s, /voice_agent_estimated_cost_usd_total\{model="gpt-realtime-2.1"\} ([\d.e-]+)/)).toBeGreaterThan(0);
     await s.waitForLog((l) => l.event === 'callConnected');
+
+    // Ending the session observes its totals: the per-session cost, minutes and tokens histograms.
+    await s.fetch('/api/voice-agent/end-session', json({ sessionId: minted.sessionId }));
+    expect(await metric(s, /voice_agent_session_cost_usd_count\{transport="webrtc"\} (\d+)/)).toBe(1);
+    expect(await metric(s, /voice_agent_session_cost_usd_sum\{transport="webrtc"\} ([\d.e-]+)/)).toBeCloseTo(report.costUsd, 5);
+    expect(await metric(s, /voice_agent_session_tokens_count\{transport="webrtc"\} (\d+)/)).toBe(1);
+    expect(await metric(s, /voice_agent_session_connected_minutes_count\{transport="webrtc"\} (\d+)/)).toBe(1);
     expect(s.output()).not.toContain(REALTIME_KEY);
   });
 
