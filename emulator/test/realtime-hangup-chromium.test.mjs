@@ -1,25 +1,17 @@
 // POST /v1/realtime/calls/{id}/hangup really ends the browser's call: Chromium's data channel closes
 // (SCTP ABORT), its DTLS transport closes (close_notify), and its peer connection leaves `connected`
 // (ICE consent: werift stops answering). The ek_ is minted and the call hung up with the official client.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { listCalls } from '../routes/realtime-calls.mjs';
 import { client } from './helpers.mjs';
-import { startRealtime } from './realtime-ws-helpers.mjs';
-import { launchBrowser, markTime, openPeerPage, pageState, skipChromium, whenLogged } from './realtime-sideband-browser.mjs';
+import { markTime, openPeerPage, pageState, skipChromium, useEmulatorAndChromium, whenLogged } from './realtime-sideband-browser.mjs';
 
 describe.skipIf(skipChromium)('hangup ends the call in Chromium', () => {
-  /** @type {any} */ let emu;
-  /** @type {Awaited<ReturnType<typeof launchBrowser>>} */ let browser;
-  beforeAll(async () => {
-    emu = await startRealtime();
-    browser = await launchBrowser();
-  }, 60_000);
-  afterAll(async () => {
-    await browser?.close();
-    await emu?.close();
-  });
+  const rig = useEmulatorAndChromium();
 
   it('client.realtime.calls.hangup(): the channel and DTLS close at once, the peer leaves connected within seconds', async () => {
+    const emu = rig.emu();
+    const browser = rig.browser();
     const openai = client(emu);
     const secret = await openai.realtime.clientSecrets.create({ session: { type: 'realtime', model: 'gpt-realtime-2.1' } });
     const { page } = await openPeerPage(browser.context, browser.siteUrl);

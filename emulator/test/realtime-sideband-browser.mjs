@@ -6,6 +6,8 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
+import { startRealtime } from './realtime-ws-helpers.mjs';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 /** Skip only off CI when Chromium is not installed (CI must run every test). */
@@ -84,3 +86,21 @@ export const markTime = (page) => page.evaluate(() => {
 
 /** ms (on the page's timeline) of the latest log entry named `what`, or null. @param {any[]} log @param {string} what */
 export const whenLogged = (log, what) => log.findLast((/** @type {[string, number]} */ l) => l[0] === what)?.[1] ?? null;
+
+/**
+ * One emulator and one Chromium for a test file, started before its tests and closed after them.
+ * @returns {{ emu(): any, browser(): Awaited<ReturnType<typeof launchBrowser>> }}
+ */
+export function useEmulatorAndChromium() {
+  /** @type {any} */ let emu;
+  /** @type {Awaited<ReturnType<typeof launchBrowser>>} */ let browser;
+  beforeAll(async () => {
+    emu = await startRealtime();
+    browser = await launchBrowser();
+  }, 60_000);
+  afterAll(async () => {
+    await browser?.close();
+    await emu?.close();
+  });
+  return { emu: () => emu, browser: () => browser };
+}

@@ -9,25 +9,17 @@
 // emulator speaks plain ws, so the socket is handed a plain TCP connection (ws' `createConnection`).
 import net from 'node:net';
 import { OpenAIRealtimeWS } from 'openai/realtime/ws';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { client } from './helpers.mjs';
-import { startRealtime } from './realtime-ws-helpers.mjs';
 import { until, usageProblems } from './realtime-sideband-rig.mjs';
-import { launchBrowser, markTime, openPeerPage, pageState, skipChromium, whenLogged } from './realtime-sideband-browser.mjs';
+import { markTime, openPeerPage, pageState, skipChromium, useEmulatorAndChromium, whenLogged } from './realtime-sideband-browser.mjs';
 
 describe.skipIf(skipChromium)('unified call + sideband with the official clients and Chromium', () => {
-  /** @type {any} */ let emu;
-  /** @type {Awaited<ReturnType<typeof launchBrowser>>} */ let browser;
-  beforeAll(async () => {
-    emu = await startRealtime();
-    browser = await launchBrowser();
-  }, 60_000);
-  afterAll(async () => {
-    await browser?.close();
-    await emu?.close();
-  });
+  const rig = useEmulatorAndChromium();
 
   it('multipart create → Location → sideband before the browser connects; the sideband sees and drives the call; hangup ends both', async () => {
+    const emu = rig.emu();
+    const browser = rig.browser();
     const openai = client(emu);
     const { page, offer } = await openPeerPage(browser.context, browser.siteUrl);
 

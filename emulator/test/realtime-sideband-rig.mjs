@@ -2,18 +2,9 @@
 // multipart POST /v1/realtime/calls made by a "server" with an sk- key, and sideband sockets.
 import { RTCPeerConnection, RTCRtpCodecParameters } from 'werift';
 import { REALTIME_KEY } from './helpers.mjs';
-import { rawClient, sleep, wsUrl } from './realtime-ws-helpers.mjs';
+import { rawClient, sleep, until, wsUrl } from './realtime-ws-helpers.mjs';
 
-/** Poll until fn() is truthy (returns its value) or fail after `ms`. */
-export async function until(fn, ms = 5000, what = 'condition') {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(20);
-  }
-}
+export { until };
 
 /** A werift peer shaped like the §2.3 browser recipe: `oai-events` channel + one Opus audio transceiver. */
 export async function browserPeer() {

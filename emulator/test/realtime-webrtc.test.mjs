@@ -14,21 +14,11 @@ import { RTCPeerConnection, RTCRtpCodecParameters, RtpHeader, RtpPacket } from '
 import { OPUS_SILENCE_FRAME, rms } from '../lib/realtime/opus-codec.mjs';
 import { listCalls, setEngine, setIdleAudio } from '../routes/realtime-calls.mjs';
 import { REALTIME_KEY, STANDARD_KEY, expectEnvelope, raw, start } from './helpers.mjs';
+import { sleep, until } from './realtime-ws-helpers.mjs';
 
 const CHROMIUM_PATH = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const skipChromium = !existsSync(CHROMIUM_PATH) && process.env.CI !== 'true';
 
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-/** Poll until fn() is truthy (returns its value) or fail after `ms`. */
-async function until(fn, ms = 5000, what = 'condition') {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(20);
-  }
-}
 
 /** 24 kHz mono PCM16 sine. */
 function tone(ms, hz = 440, amp = 8000) {

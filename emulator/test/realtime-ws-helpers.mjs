@@ -120,3 +120,14 @@ export const indexOf = (events, type, from = 0) => events.findIndex((e, i) => i 
 export const deltaMs = (deltas) => deltas.reduce((s, e) => s + Buffer.from(e.delta, 'base64').length / 48, 0);
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** Poll until fn() is truthy (returns its value) or fail after `ms`. @template T @param {() => T | Promise<T>} fn */
+export async function until(fn, ms = 5000, what = 'condition') {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await sleep(20);
+  }
+}

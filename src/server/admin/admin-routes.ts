@@ -4,10 +4,10 @@
  * instance, by call id) or its relay closed (by the instance holding it, within a tick), and the session
  * itself is ended so no endpoint serves it any more. Guarded by the ADMIN_TOKEN bearer; off without it.
  */
-import { timingSafeEqual } from 'node:crypto';
 import type { ApiRequest, Handler } from '../api/api-types';
 import type { AppContext } from '../app-context';
 import { ApiError, jsonResult } from '../http/api-error';
+import { bearerMatches } from '../http/bearer';
 import { shortId } from '../observability/logger';
 import { budgetMessage } from '../metering/budget-policy';
 import { nanoToUsd } from '../metering/pricing';
@@ -20,9 +20,7 @@ const MAX_LISTED = 1000;
 function authorise(req: ApiRequest, app: AppContext): void {
   const expected = app.config.adminToken;
   if (!expected) throw new ApiError(404, 'admin_disabled', 'The admin API is off on this server (set ADMIN_TOKEN to turn it on).');
-  const given = Buffer.from(req.header('authorization')?.match(/^Bearer[ \t]+(\S+)[ \t]*$/i)?.[1] ?? '');
-  const want = Buffer.from(expected);
-  if (given.length === want.length && timingSafeEqual(given, want)) return;
+  if (bearerMatches(req.header('authorization'), expected)) return;
   app.metrics.rateLimitHits.inc({ limit: 'admin_auth' });
   app.logger.warn({ event: 'adminAuthFailed', ip: req.ip, path: req.pathname }, 'adminAuthFailed');
   throw new ApiError(401, 'unauthorized', 'The admin API requires the admin bearer token.', { 'WWW-Authenticate': 'Bearer realm="admin"' });

@@ -2,10 +2,10 @@
  * The API's routes: parse → one service call → JSON. Each entry maps methods to handlers; the
  * pipeline (handle-api-request.ts) does CORS, errors, headers and metrics around them.
  */
-import { timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import { SCENARIO_ID } from '../../content/scenario-schema';
 import { ApiError, errorResult, jsonResult } from '../http/api-error';
+import { bearerMatches } from '../http/bearer';
 import { readJsonBody } from '../http/json-body';
 import { FALLBACK_ROUTES } from '../fallback/fallback-routes';
 import { METERING_ROUTES } from '../metering/metering-routes';
@@ -125,12 +125,6 @@ const telemetry: Handler = async (req, app) => {
   const body = await readJsonBody(req, telemetryBody);
   return jsonResult(await app.telemetry.report(body, { ip: req.ip, userAgent: req.header('user-agent') }));
 };
-
-function bearerMatches(header: string | null, expected: string): boolean {
-  const given = Buffer.from(header?.match(/^Bearer\s+(.+)$/i)?.[1] ?? '');
-  const want = Buffer.from(expected);
-  return given.length === want.length && timingSafeEqual(given, want);
-}
 
 export const metrics: Handler = async (req, app) => {
   const { metricsToken } = app.config;

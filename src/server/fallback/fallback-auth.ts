@@ -10,16 +10,13 @@ import type { KeyObject } from 'node:crypto';
 import type { ApiRequest } from '../api/api-types';
 import type { Config } from '../config';
 import { ApiError } from '../http/api-error';
+import { bearerToken } from '../http/bearer';
 import type { SessionRecord, SessionStore } from '../sessions/session-store';
 import { signingKey, verifySessionToken, type VerifyResult } from '../tokens/signed-token';
 
 const CHALLENGE = { 'WWW-Authenticate': 'Bearer' };
 
-/** The token of an `Authorization: Bearer <token>` header, or undefined. */
-export function bearerToken(header: string | null): string | undefined {
-  const token = header?.match(/^Bearer[ \t]+(\S+)[ \t]*$/i)?.[1];
-  return token || undefined;
-}
+export { bearerToken } from '../http/bearer';
 
 /** The decision for a verified (or missing) token and what the store holds for its session. */
 export function fallbackAuthDecision(

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import type { Handler } from '../api/api-types';
-import { bearerToken } from '../fallback/fallback-auth';
+import { bearerToken } from '../http/bearer';
 import { ApiError, jsonResult } from '../http/api-error';
 import { readLimitedBody } from '../http/limited-body';
 import { readJsonBody } from '../http/json-body';

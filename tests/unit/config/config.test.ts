@@ -1,15 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, DEFAULT_REALTIME_MODEL, loadConfig } from '../../../src/server/config';
-
-function errorFor(env: Record<string, string>): ConfigError {
-  try {
-    loadConfig(env);
-  } catch (error) {
-    if (error instanceof ConfigError) return error;
-    throw error;
-  }
-  throw new Error(`expected a ConfigError for ${JSON.stringify(env)}`);
-}
+import { errorFor } from './config-error-for';
+import { DEFAULT_REALTIME_MODEL, loadConfig } from '../../../src/server/config';
 
 describe('configuration', () => {
   it('has the documented defaults', () => {
